@@ -1,0 +1,1 @@
+"""The ``adal`` command line: one module per command, each a thin wrapper over the library."""

@@ -1,0 +1,1 @@
+"""Readers of what the state publishes, one sub-package per source kind."""

@@ -1,0 +1,1 @@
+"""Open Contracting Data Standard: reading, upgrading, merging and flattening."""

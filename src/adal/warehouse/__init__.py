@@ -1,0 +1,1 @@
+"""The warehouse: canonical tables in DuckDB, their loader, and the one SQL executor."""
