@@ -551,7 +551,7 @@ def write_section(path: Path, heading: str, section: str) -> None:
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    """The command line; defaults reproduce the committed RESULTS.md (both inputs, every step)."""
+    """The command line; the defaults are the full benchmark (both inputs, every step, 1M releases)."""
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument(
         "--input",

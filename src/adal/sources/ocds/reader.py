@@ -41,7 +41,7 @@ NOT_JSON_SUFFIXES = frozenset(
 )
 # Documents larger than this (decompressed) stream through ijson instead of being parsed whole.
 WHOLE_DOCUMENT_LIMIT = int(os.environ.get("ADAL_WHOLE_DOCUMENT_LIMIT", str(256 * 1024 * 1024)))
-_CHUNK = 1 << 20
+_CHUNK = 1 << 16  # small reads: a truncated gzip loses at most this much of what precedes the damage
 
 
 @dataclass(slots=True)
@@ -242,8 +242,12 @@ def _first_line_is_value(head: bytes, encoding: str) -> bool:
     if not line:
         return False
     try:
+        line.decode(encoding)
+    except UnicodeDecodeError as error:
+        raise _decode_error("line 1", encoding, error) from error
+    try:
         _loads(line if encoding == "utf-8" else line.decode(encoding))
-    except (ValueError, UnicodeDecodeError):
+    except ValueError:
         return False
     # One value per line only if something follows; otherwise the file is one document.
     return bool(head[newline:].strip()) or len(head) == _CHUNK
@@ -260,14 +264,14 @@ def _decode_error(locator: str, encoding: str, error: UnicodeDecodeError) -> Und
 def _read_lines(head: bytes, stream: IO[bytes], encoding: str, input_file: InputFile) -> Iterator[Event]:
     number = 0
     pending = head
+    chunk = head
     while True:
-        chunk = stream.read(_CHUNK)
+        # Lines complete so far are yielded before the next read, which may hit damaged data.
         if chunk:
-            pending += chunk
             lines = pending.split(b"\n")
             pending = lines.pop()
         else:
-            lines = pending.split(b"\n") if pending else []
+            lines = [pending] if pending else []
             pending = b""
         for line in lines:
             number += 1
@@ -290,6 +294,8 @@ def _read_lines(head: bytes, stream: IO[bytes], encoding: str, input_file: Input
             yield from explode(value, locator, stdlib=stdlib)
         if not chunk:
             return
+        chunk = stream.read(_CHUNK)
+        pending += chunk
 
 
 def _excerpt(line: bytes) -> str:
