@@ -44,7 +44,7 @@ pytest: setup-dev
 	$(BIN)/python -m pytest -W error -q
 
 bench: setup-dev
-	$(BIN)/python bench/ingest_bench.py
+	$(BIN)/python bench/ingest_bench.py --out-md bench/RESULTS.md
 
 # Regenerate the lock files from pyproject.toml (needs `uv` on PATH; only when dependencies change).
 lock:

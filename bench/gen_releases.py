@@ -14,7 +14,7 @@ arguments always give byte-identical output.
 
 Memory: the output is written as it is produced and only the contracting processes "in flight" are held
 (``--window``, by default ``ocids // 16``, which spreads the dates over about five years), so memory does not
-grow with ``--releases``; at the default 1M releases / 200k ocids the generator peaks around 150 MB.
+grow with ``--releases``; at the default 1M releases / 200k ocids the generator peaks around 230 MB.
 
 Usage::
 
@@ -205,7 +205,6 @@ class Process:
     buyer: int
     method: int
     category: str
-    start: int
     released: int = 0
     tender: Json | None = None
     lots: list[Json] = field(default_factory=list)
@@ -380,6 +379,7 @@ class Generator:
     """Produces the interleaved release stream; all randomness flows through ``self.rng`` in a fixed order."""
 
     def __init__(self, releases: int, ocids: int, seed: int, window: int = 0) -> None:
+        """Pools scale with ``ocids`` (1 buyer per 100 ocids, 1 supplier per 4) so markets keep their shape."""
         if ocids < 1 or releases < ocids:
             raise ValueError("need 1 <= --ocids <= --releases")
         self.rng = Random(seed)
@@ -410,6 +410,7 @@ class Generator:
         return min(hi, max(lo, want))
 
     def _spawn(self, start: int) -> None:
+        """Start the next ocid at ``start``: its release count, method, category, buyer and stage plan."""
         rng = self.rng
         count = self._release_count()
         method = rng.choices(range(len(METHODS)), METHOD_WEIGHTS)[0]
@@ -421,13 +422,13 @@ class Generator:
             buyer=int(self.n_buyers * rng.random() ** 1.5),
             method=method,
             category=category,
-            start=start,
         )
         self.spawned += 1
         self.assigned += count
         self._push(start, process)
 
     def _push(self, at: int, process: Process) -> None:
+        """Schedule ``process``'s next release; the sequence number breaks ties deterministically."""
         self.seq += 1
         heapq.heappush(self.heap, (at, self.seq, process))
 
@@ -454,6 +455,7 @@ class Generator:
         return int(self.n_suppliers * self.rng.random() ** 2.2)
 
     def _items(self, process: Process) -> tuple[list[Json], float]:
+        """Line items from the catalog for the process's category, and their total estimated value."""
         rng = self.rng
         choices = CATALOG_BY_CATEGORY[process.category]
         if process.category == "goods":
@@ -489,6 +491,7 @@ class Generator:
         return items, total
 
     def _new_tender(self, process: Process, now: int, status: str) -> Json:
+        """The tender as first published (planned, or active); a third of multi-item tenders get lots."""
         rng = self.rng
         items, total = self._items(process)
         method, details, _ = METHODS[process.method]
@@ -544,6 +547,7 @@ class Generator:
             tender["lots"] = process.lots
 
     def _bidders(self, process: Process) -> list[int]:
+        """Distinct suppliers who bid: one for direct awards, a long-tailed count for open procedures."""
         rng = self.rng
         method = METHODS[process.method][0]
         if method == "direct":
@@ -562,13 +566,14 @@ class Generator:
         return bidders
 
     def _bid(
-        self, process: Process, supplier: int, n: int, *, now: int, value: float, lots: list[str]
+        self, process: Process, supplier: int, n: int, *, closes: datetime, value: float, lots: list[str]
     ) -> Json:
+        """One bid, submitted in the last days before bidding ``closes``, at or below the estimate."""
         rng = self.rng
         org = supplier_org(supplier)
         bid: Json = {
             "id": f"{process.index + 1}-B{n}",
-            "date": when(now - rng.randint(DAY, 5 * DAY)),
+            "date": closes - timedelta(seconds=rng.randint(600, 4 * DAY)),
             "status": "disqualified" if rng.random() < 0.1 else "valid",
             "value": money(value * rng.uniform(0.72, 1.0)),
             "tenderers": [org_ref(org)],
@@ -613,11 +618,14 @@ class Generator:
         return award
 
     def _award(self, process: Process, now: int) -> None:
+        """Close bidding: record bids and tenderers, complete the tender and award each lot (or the tender)."""
         rng = self.rng
         if process.tender is None:  # a direct award published without a prior tender release
             process.tender = self._new_tender(process, now, "complete")
             process.tender["tenderPeriod"] = {"startDate": when(now - 3 * DAY), "endDate": when(now - DAY)}
         tender = process.tender
+        # Bidding closes before the award, even when an amendment pushed the announced end date later.
+        closes = tender["tenderPeriod"]["endDate"] = min(tender["tenderPeriod"]["endDate"], when(now - DAY))
         process.tenderers = self._bidders(process)
         lot_ids = [lot["id"] for lot in process.lots]
         process.bids = []
@@ -628,9 +636,7 @@ class Generator:
                 if related
                 else tender["value"]["amount"]
             )
-            process.bids.append(self._bid(process, supplier, n, now=now, value=basis, lots=related))
-        # Bidding closes before the award, even when an amendment pushed the announced end date later.
-        tender["tenderPeriod"]["endDate"] = min(tender["tenderPeriod"]["endDate"], when(now - DAY))
+            process.bids.append(self._bid(process, supplier, n, closes=closes, value=basis, lots=related))
         tender["status"] = "complete"
         tender["tenderers"] = [org_ref(supplier_org(s)) for s in process.tenderers]
         tender["numberOfTenderers"] = len(process.tenderers)
@@ -672,6 +678,7 @@ class Generator:
         process.awards.append(new)
 
     def _contract(self, process: Process, now: int) -> None:
+        """Sign a contract for every active award that has none yet."""
         rng = self.rng
         for award in process.awards:
             if award["status"] != "active":
@@ -700,6 +707,7 @@ class Generator:
             self._contract(process, now)
 
     def _contract_amendment(self, process: Process, now: int, release_id: str) -> None:
+        """Change one contract's value and end date, and record the amendment against the releases."""
         rng = self.rng
         contract = rng.choice(process.contracts)
         contract["value"] = money(contract["value"]["amount"] * rng.uniform(0.85, 1.1))
@@ -907,6 +915,7 @@ def generate(
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Command-line entry point; stdout stays empty unless --verbose, so it can be used in pipelines."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--releases", type=int, default=DEFAULT_RELEASES, help="number of releases (lines)")
     parser.add_argument("--ocids", type=int, default=DEFAULT_OCIDS, help="number of distinct ocids")
