@@ -199,3 +199,39 @@ def test_compile_matches_ocdskit_on_real_sample(shared_data: Path, tmp_path: Pat
         map(json.loads, theirs.splitlines()), key=lambda r: r["ocid"]
     )
     assert len(ours.splitlines()) > 10
+
+
+def test_parallel_and_serial_ingest_agree(shared_data: Path, tmp_path: Path) -> None:
+    """Worker processes (forced on for small input) produce exactly the tables of the in-process path."""
+    paths = [str(shared_data / "ocds" / "uk-cfserver"), str(shared_data / "ocds" / "sample-data" / "moldova")]
+    serial, parallel = str(tmp_path / "serial.duckdb"), str(tmp_path / "parallel.duckdb")
+    for warehouse, env in (
+        (serial, {"ADAL_WORKERS": "1"}),
+        (parallel, {"ADAL_WORKERS": "2", "ADAL_PARALLEL_MIN_BYTES": "0"}),
+    ):
+        subprocess.run(
+            [*ADAL, "ingest", *paths, "-w", warehouse],
+            env={**os.environ, **env},
+            check=True,
+            capture_output=True,
+        )
+    import duckdb
+
+    with duckdb.connect() as con:
+        con.execute(f"ATTACH '{serial}' AS s (READ_ONLY); ATTACH '{parallel}' AS p (READ_ONLY)")
+        tables = [
+            r[0]
+            for r in con.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE database_name = 's'"
+            ).fetchall()
+        ]
+        assert "processes" in tables
+        for table in tables:
+            if table in ("ingest_runs",):
+                continue
+            differ = con.execute(
+                f"SELECT count(*) FROM ((SELECT * FROM s.{table} EXCEPT ALL SELECT * FROM p.{table})"
+                f" UNION ALL (SELECT * FROM p.{table} EXCEPT ALL SELECT * FROM s.{table}))"
+            ).fetchone()
+            assert differ == (0,), table
+        assert con.execute("SELECT count(*) FROM p.releases").fetchone()[0] > 300

@@ -202,6 +202,19 @@ def _json_error(error: ValueError) -> str:
 
 def read(input_file: InputFile, encoding: str | None = None) -> Iterator[Event]:
     """Yield the events of one file. Raise :class:`UndecodableFile` when its bytes do not decode."""
+    for item in read_chunks(input_file, encoding):
+        if isinstance(item, LineChunk):
+            for _, event in line_events(item):
+                yield event
+        else:
+            yield item
+
+
+def read_chunks(
+    input_file: InputFile, encoding: str | None = None, chunk_size: int = _CHUNK
+) -> Iterator[Event | LineChunk]:
+    """Like :func:`read`, but JSON Lines come as unparsed :class:`LineChunk` blocks of about
+    ``chunk_size`` bytes, so that they can be parsed in parallel."""
     lowered = input_file.path.lower()
     base = lowered[:-3] if lowered.endswith(".gz") else lowered
     if Path(base).suffix in NOT_JSON_SUFFIXES:
@@ -225,7 +238,7 @@ def read(input_file: InputFile, encoding: str | None = None) -> Iterator[Event]:
                 return
             if _first_line_is_value(head, encoding):
                 input_file.format = "json-lines"
-                yield from _read_lines(head, stream, encoding, input_file)
+                yield from _read_lines(head, stream, encoding, chunk_size)
             else:
                 yield from _read_document(head, stream, encoding, input_file)
     except (EOFError, gzip.BadGzipFile, zlib.error, zipfile.BadZipFile) as error:
@@ -261,41 +274,60 @@ def _decode_error(locator: str, encoding: str, error: UnicodeDecodeError) -> Und
     )
 
 
-def _read_lines(head: bytes, stream: IO[bytes], encoding: str, input_file: InputFile) -> Iterator[Event]:
-    number = 0
+@dataclass(slots=True)
+class LineChunk:
+    """Complete lines of a JSON Lines file, parsed by :func:`line_events` (possibly in another process)."""
+
+    data: bytes
+    first_line: int
+    encoding: str
+
+
+def _read_lines(
+    head: bytes, stream: IO[bytes], encoding: str, chunk_size: int = _CHUNK
+) -> Iterator[LineChunk]:
+    number = 1
     pending = head
-    chunk = head
     while True:
-        # Lines complete so far are yielded before the next read, which may hit damaged data.
-        if chunk:
-            lines = pending.split(b"\n")
-            pending = lines.pop()
-        else:
-            lines = [pending] if pending else []
-            pending = b""
-        for line in lines:
-            number += 1
-            if not line.strip():
+        # Complete lines are handed on before the next read, which may hit damaged data.
+        if len(pending) >= chunk_size:
+            cut = pending.rfind(b"\n") + 1
+            if cut:
+                block, pending = pending[:cut], pending[cut:]
+                yield LineChunk(block, number, encoding)
+                number += block.count(b"\n")
                 continue
-            locator = f"line {number}"
-            try:
-                text: bytes | str = line if encoding == "utf-8" else line.decode(encoding)
-                value, stdlib = _loads(text)
-            except UnicodeDecodeError as error:
-                raise _decode_error(locator, encoding, error) from error
-            except ValueError as error:
-                if encoding == "utf-8":
-                    try:
-                        line.decode("utf-8")
-                    except UnicodeDecodeError as decode_error:
-                        raise _decode_error(locator, encoding, decode_error) from decode_error
-                yield Problem(locator, f"invalid JSON: {_json_error(error)}", raw=_excerpt(line))
-                continue
-            yield from explode(value, locator, stdlib=stdlib)
-        if not chunk:
-            return
         chunk = stream.read(_CHUNK)
+        if not chunk:
+            if pending:
+                yield LineChunk(pending, number, encoding)
+            return
         pending += chunk
+
+
+def line_events(chunk: LineChunk) -> Iterator[tuple[int, Event]]:
+    """Parse a chunk of lines: ``(line number, event)``. Raise :class:`UndecodableFile` on bad bytes."""
+    encoding = chunk.encoding
+    for offset, line in enumerate(chunk.data.split(b"\n")):
+        if not line.strip():
+            continue
+        number = chunk.first_line + offset
+        locator = f"line {number}"
+        try:
+            text: bytes | str = line if encoding == "utf-8" else line.decode(encoding)
+            value, stdlib = _loads(text)
+        except UnicodeDecodeError as error:
+            raise _decode_error(locator, encoding, error) from error
+        except ValueError as error:
+            if encoding == "utf-8":
+                try:
+                    line.decode("utf-8")
+                except UnicodeDecodeError as decode_error:
+                    raise _decode_error(locator, encoding, decode_error) from decode_error
+            yield number, Problem(locator, f"invalid JSON: {_json_error(error)}", raw=_excerpt(line))
+            continue
+        for event in explode(value, locator, stdlib=stdlib):
+            yield number, event
 
 
 def _excerpt(line: bytes) -> str:

@@ -20,18 +20,29 @@ def text(value: Any) -> str | None:
     """Text for a column: ``None`` stays ``None``; numbers and booleans become their JSON spelling."""
     if value is None:
         return None
-    if isinstance(value, str):
-        # Lone surrogates cannot be stored as UTF-8; the release's JSON keeps them escaped.
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            return value.encode("utf-8", "replace").decode("utf-8")
+    if type(value) is str:
+        # orjson never yields lone surrogates; the standard library can (see scrub_surrogates).
         return value
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (int, float)):
         return str(value)
     return None
+
+
+def scrub_surrogates(value: Any) -> Any:
+    """Replace lone surrogates, which UTF-8 columns cannot hold; the release's JSON keeps them escaped."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return value.encode("utf-8", "replace").decode("utf-8")
+        return value
+    if isinstance(value, dict):
+        return {k: scrub_surrogates(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [scrub_surrogates(v) for v in value]
+    return value
 
 
 def number(value: Any) -> float | None:

@@ -102,39 +102,47 @@ def _describe(value: Any) -> str:
     return type(value).__name__
 
 
-def _check(value: Any, spec: Any, path: str) -> str | None:
+# A failure is (path parts innermost first, what was expected and found); the path is only built on failure.
+_Failure = tuple[list[str], str]
+
+
+def _check(value: Any, spec: Any) -> _Failure | None:
     if value is None:
         return None
-    if isinstance(spec, str):
+    if type(spec) is str:
         if spec == "number":
             ok = isinstance(value, (int, float)) and not isinstance(value, bool)
         elif spec == "integer":
             ok = isinstance(value, int) and not isinstance(value, bool)
         else:
             ok = isinstance(value, str)
-        return None if ok else f"{path}: expected a {spec}, found {_describe(value)}"
+        return None if ok else ([], f"expected a {spec}, found {_describe(value)}")
     kind, inner = spec
     if kind == "object":
-        if not isinstance(value, dict):
-            return f"{path}: expected an object, found {_describe(value)}"
-        return _check_fields(value, inner, path)
-    if not isinstance(value, list):
-        return f"{path}: expected an array, found {_describe(value)}"
+        if type(value) is not dict:
+            return [], f"expected an object, found {_describe(value)}"
+        return _check_fields(value, inner) if inner else None
+    if type(value) is not list:
+        return [], f"expected an array, found {_describe(value)}"
     for index, element in enumerate(value):
-        if not isinstance(element, dict):
-            return f"{path}/{index}: expected an object, found {_describe(element)}"
-        problem = _check_fields(element, inner, f"{path}/{index}")
-        if problem:
-            return problem
+        if type(element) is not dict:
+            return [str(index)], f"expected an object, found {_describe(element)}"
+        if inner:
+            failure = _check_fields(element, inner)
+            if failure:
+                failure[0].append(str(index))
+                return failure
     return None
 
 
-def _check_fields(obj: dict[str, Any], spec: Spec, path: str) -> str | None:
+def _check_fields(obj: dict[str, Any], spec: Spec) -> _Failure | None:
     for key, sub in spec.items():
-        if key in obj:
-            problem = _check(obj[key], sub, f"{path}/{key}")
-            if problem:
-                return problem
+        value = obj.get(key)
+        if value is not None:
+            failure = _check(value, sub)
+            if failure:
+                failure[0].append(key)
+                return failure
     return None
 
 
@@ -156,4 +164,8 @@ def check_release(release: Any) -> str | None:
     date = release.get("date")
     if date is not None and not isinstance(date, str):
         return f"`date` must be a string, found {_describe(date)}"
-    return _check_fields(release, RELEASE_SPEC, "")
+    failure = _check_fields(release, RELEASE_SPEC)
+    if failure is None:
+        return None
+    parts, message = failure
+    return f"/{'/'.join(reversed(parts))}: {message}"
