@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 
 import typer
@@ -27,9 +28,8 @@ for module in COMMANDS:
 
 def run() -> None:
     """Entry point: a failing command prints one readable sentence and exits non-zero."""
-    logging.basicConfig(
-        level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr
-    )
+    level = os.environ.get("ADAL_LOG_LEVEL", "WARNING").upper()
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     try:
         app()
     except AdalError as error:

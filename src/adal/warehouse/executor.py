@@ -35,7 +35,7 @@ class Executor:
     dialect = "duckdb"
 
     def __init__(
-        self, path: str, *, read_only: bool = False, threads: int = 2, memory_limit: str = "2GB"
+        self, path: str, *, read_only: bool = False, threads: int = 2, memory_limit: str = "1GB"
     ) -> None:
         self.path = path
         if read_only and not Path(path).exists():

@@ -15,6 +15,7 @@ import logging
 import os
 import signal
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from multiprocessing.pool import Pool
@@ -168,16 +169,29 @@ class Ingest:
                     int(ex.scalar("SELECT coalesce(max(seq), 0) FROM releases")) >> SEQ_SHIFT
                 ) + 1
                 stager.progress = lambda size: self._tick(size)
+                clock = time.perf_counter()
                 for input_file in files:
                     self._file(input_file, stager)
                 stager.drain()
                 self.quarantine.flush()
+                log.info(
+                    "staged %d items in %.1f s (%d workers)",
+                    self.summary.items_read,
+                    time.perf_counter() - clock,
+                    workers,
+                )
                 _fault("after-stage")
+                clock = time.perf_counter()
                 self._export_existing(plan, stager.keys)
                 out_dir = os.path.join(run_dir, "out")
                 os.mkdir(out_dir)
+                log.info("exported stored releases in %.1f s", time.perf_counter() - clock)
+                clock = time.perf_counter()
                 self._compile(plan, pool, out_dir)
+                log.info("compiled %d partitions in %.1f s", plan.partitions, time.perf_counter() - clock)
+                clock = time.perf_counter()
                 self._load(out_dir)
+                log.info("loaded the warehouse in %.1f s", time.perf_counter() - clock)
                 s = self.summary
                 ex.execute(
                     "UPDATE ingest_runs SET finished_at = now(), items_read = ?, loaded = ?, new_releases = ?,"
