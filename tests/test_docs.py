@@ -44,4 +44,4 @@ def test_help_lists_the_readme_commands() -> None:
     readme = (ROOT / "README.md").read_text()
     documented = set(re.findall(r"^\| `adal (\w+)", readme, re.M))
     listed = set(re.findall(r"^│ (\w+) ", shown, re.M))
-    assert documented == listed == {"compile", "demo", "ingest", "quarantine", "status"}
+    assert documented == listed == {"compile", "demo", "differences", "ingest", "quarantine", "status"}

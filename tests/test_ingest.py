@@ -235,3 +235,24 @@ def test_parallel_and_serial_ingest_agree(shared_data: Path, tmp_path: Path) -> 
             ).fetchone()
             assert differ == (0,), table
         assert con.execute("SELECT count(*) FROM p.releases").fetchone()[0] > 300
+
+
+def test_differences_report_publisher_merge_errors(tmp_path: Path, warehouse: str) -> None:
+    releases = [
+        release(1, "ocds-abc123-R", "2024-01-01", tender={"id": "t", "status": "active"}),
+        release(2, "ocds-abc123-R", "2024-02-01", tender={"id": "t", "status": "complete"}),
+    ]
+    theirs = {"ocid": "ocds-abc123-R", "id": "x", "date": "2024-02-01", "tag": ["compiled"],
+              "tender": {"id": "t", "status": "active"}}  # fmt: skip
+    record = {"ocid": "ocds-abc123-R", "releases": releases, "compiledRelease": theirs}
+    (tmp_path / "rec.json").write_text(json.dumps({"version": "1.1", "records": [record]}))
+    with Executor(warehouse) as ex:
+        summary = ingest(ex, [str(tmp_path / "rec.json")])
+        assert summary.items_read == 3 and summary.loaded == 3
+        assert ex.scalar("SELECT compiled_by FROM compiled_releases") == "adal"
+    listed = subprocess.run(
+        [*ADAL, "differences", "--json", "-w", warehouse], capture_output=True, text=True, check=True
+    )
+    (row,) = [json.loads(line) for line in listed.stdout.splitlines()]
+    assert row["ocid"] == "ocds-abc123-R"
+    assert row["paths"] == ["/tender/status"]

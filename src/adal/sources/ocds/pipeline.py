@@ -29,7 +29,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from multiprocessing.pool import AsyncResult, Pool
-from operator import itemgetter
 from typing import IO, Any
 
 import orjson
@@ -261,17 +260,17 @@ class _Tables:
 
     def __init__(self, schemas: dict[str, pa.Schema]) -> None:
         self.schemas = schemas
-        self.rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        # Canonical tables get tuples in schema order (tables.py); the others get dicts by column name.
+        self.rows: dict[str, list[Any]] = defaultdict(list)
 
     def write(self, out_dir: str, partition: int) -> None:
         for table, rows in self.rows.items():
             if not rows:
                 continue
             schema = self.schemas[table]
-            try:
-                # Transposed in C: every row has every column (tables.py writes them all).
-                columns = list(zip(*map(itemgetter(*schema.names), rows), strict=True))
-            except KeyError:
+            if isinstance(rows[0], tuple):
+                columns = list(zip(*rows, strict=True))
+            else:
                 columns = [tuple(row.get(name) for row in rows) for name in schema.names]
             pq.write_table(
                 pa.table(dict(zip(schema.names, columns, strict=True)), schema=schema),

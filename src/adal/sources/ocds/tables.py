@@ -12,8 +12,10 @@ import math
 from collections import defaultdict
 from typing import Any
 
-Row = dict[str, Any]
+Row = tuple[Any, ...]  # one row, in the column order of the table in warehouse/sql/schema.sql
 Rows = dict[str, list[Row]]
+Key = tuple[str, str | None]  # (dataset, ocid): the first two columns of every canonical table
+Origin = tuple[str | None, int | None, str | None]  # (release_id, source_id, locator): the last three
 
 
 def text(value: Any) -> str | None:
@@ -103,6 +105,14 @@ class Provenance:
         self.objects: dict[tuple[str, str], tuple[str, int | None, str | None]] = {}
         for release, origin in releases:
             self.default = origin
+            # The tender's and the plan's own arrays (items, documents...) go with the release that last
+            # carried that array.
+            for section in ("tender", "planning"):
+                block = release.get(section)
+                if isinstance(block, dict):
+                    for name in ("items", "documents", "milestones", "amendments"):
+                        if block.get(name):
+                            self.objects[(f"{section}/{name}", "")] = origin
             for name, array in (
                 ("parties", release.get("parties")),
                 ("awards", release.get("awards")),
@@ -115,89 +125,95 @@ class Provenance:
                         if isinstance(element, dict) and "id" in element:
                             self.objects[(name, str(element["id"]))] = origin
 
-    def of(self, name: str, ident: Any) -> Row:
-        origin = self.objects.get((name, str(ident)), self.default) if ident is not None else self.default
-        return {"release_id": origin[0], "source_id": origin[1], "locator": origin[2]}
+    def of(self, name: str, ident: Any) -> Origin:
+        """(release_id, source_id, locator) of the release that last set this object."""
+        return self.objects.get((name, str(ident)), self.default) if ident is not None else self.default
 
 
-def _documents(rows: Rows, key: Row, parent_type: str, parent_id: str | None, docs: Any, prov: Row) -> None:
+def _documents(
+    rows: Rows, key: Key, parent_type: str, parent_id: str | None, docs: Any, prov: Origin
+) -> None:
     for position, doc in enumerate(_arr(docs)):
         rows["documents"].append(
-            {
-                **key,
-                "parent_type": parent_type,
-                "parent_id": parent_id,
-                "document_id": text(doc.get("id")),
-                "position": position,
-                "document_type": text(doc.get("documentType")),
-                "title": text(doc.get("title")),
-                "url": text(doc.get("url")),
-                "date_published": text(doc.get("datePublished")),
-                "format": text(doc.get("format")),
-                "language": text(doc.get("language")),
-                **prov,
-            }
+            (
+                *key,
+                parent_type,
+                parent_id,
+                text(doc.get("id")),
+                position,
+                text(doc.get("documentType")),
+                text(doc.get("title")),
+                text(doc.get("url")),
+                text(doc.get("datePublished")),
+                text(doc.get("format")),
+                text(doc.get("language")),
+                *prov,
+            )
         )
 
 
-def _milestones(rows: Rows, key: Row, parent_type: str, parent_id: str | None, items: Any, prov: Row) -> None:
+def _milestones(
+    rows: Rows, key: Key, parent_type: str, parent_id: str | None, items: Any, prov: Origin
+) -> None:
     for position, m in enumerate(_arr(items)):
         rows["milestones"].append(
-            {
-                **key,
-                "parent_type": parent_type,
-                "parent_id": parent_id,
-                "milestone_id": text(m.get("id")),
-                "position": position,
-                "title": text(m.get("title")),
-                "type": text(m.get("type")),
-                "status": text(m.get("status")),
-                "due_date": text(m.get("dueDate")),
-                "date_met": text(m.get("dateMet")),
-                **prov,
-            }
+            (
+                *key,
+                parent_type,
+                parent_id,
+                text(m.get("id")),
+                position,
+                text(m.get("title")),
+                text(m.get("type")),
+                text(m.get("status")),
+                text(m.get("dueDate")),
+                text(m.get("dateMet")),
+                *prov,
+            )
         )
 
 
-def _amendments(rows: Rows, key: Row, parent_type: str, parent_id: str | None, items: Any, prov: Row) -> None:
+def _amendments(
+    rows: Rows, key: Key, parent_type: str, parent_id: str | None, items: Any, prov: Origin
+) -> None:
     for position, a in enumerate(_arr(items)):
         rows["amendments"].append(
-            {
-                **key,
-                "parent_type": parent_type,
-                "parent_id": parent_id,
-                "amendment_id": text(a.get("id")),
-                "position": position,
-                "date": text(a.get("date")),
-                "rationale": text(a.get("rationale")),
-                "description": text(a.get("description")),
-                **prov,
-            }
+            (
+                *key,
+                parent_type,
+                parent_id,
+                text(a.get("id")),
+                position,
+                text(a.get("date")),
+                text(a.get("rationale")),
+                text(a.get("description")),
+                *prov,
+            )
         )
 
 
-def _items(rows: Rows, key: Row, parent_type: str, parent_id: str | None, items: Any, prov: Row) -> None:
+def _items(rows: Rows, key: Key, parent_type: str, parent_id: str | None, items: Any, prov: Origin) -> None:
     for position, item in enumerate(_arr(items)):
         classification = _obj(item.get("classification"))
         unit = _obj(item.get("unit"))
         amount, currency = _value(unit.get("value"))
         rows["items"].append(
-            {
-                **key,
-                "parent_type": parent_type,
-                "parent_id": parent_id,
-                "item_id": text(item.get("id")),
-                "position": position,
-                "description": text(item.get("description")),
-                "classification_scheme": text(classification.get("scheme")),
-                "classification_id": text(classification.get("id")),
-                "quantity": number(item.get("quantity")),
-                "unit_name": text(unit.get("name")),
-                "unit_value_amount": amount,
-                "unit_value_currency": currency,
-                "related_lot": text(item.get("relatedLot")),
-                **prov,
-            }
+            (
+                *key,
+                parent_type,
+                parent_id,
+                text(item.get("id")),
+                position,
+                text(item.get("description")),
+                text(classification.get("scheme")),
+                text(classification.get("id")),
+                number(item.get("quantity")),
+                text(unit.get("name")),
+                amount,
+                currency,
+                text(item.get("relatedLot")),
+                *prov,
+            )
         )
 
 
@@ -207,7 +223,7 @@ def flatten_compiled(
     """Rows for every canonical table from one compiled release."""
     rows: Rows = defaultdict(list)
     ocid = text(compiled.get("ocid"))
-    key: Row = {"dataset": dataset, "ocid": ocid}
+    key = (dataset, ocid)
     base = provenance.of("", None)
     tender = _obj(compiled.get("tender"))
     planning = _obj(compiled.get("planning"))
@@ -218,57 +234,59 @@ def flatten_compiled(
     ap_start, ap_end = _period(tender.get("awardPeriod"))
     budget_amount, budget_currency = _value(_obj(planning.get("budget")).get("amount"))
     rows["processes"].append(
-        {
-            **key,
-            "compiled_id": text(compiled.get("id")),
-            "date": text(compiled.get("date")),
-            "initiation_type": text(compiled.get("initiationType")),
-            "title": text(tender.get("title")),
-            "description": text(tender.get("description")),
-            "status": text(tender.get("status")),
-            "procurement_method": text(tender.get("procurementMethod")),
-            "procurement_method_details": text(tender.get("procurementMethodDetails")),
-            "main_procurement_category": text(tender.get("mainProcurementCategory")),
-            "award_criteria": text(tender.get("awardCriteria")),
-            "submission_method": ",".join(_texts(tender.get("submissionMethod")) or []) or None,
-            "value_amount": amount,
-            "value_currency": currency,
-            "tender_period_start": tp_start,
-            "tender_period_end": tp_end,
-            "award_period_start": ap_start,
-            "award_period_end": ap_end,
-            "number_of_tenderers": integer(tender.get("numberOfTenderers")),
-            "buyer_party_id": text(buyer.get("id")),
-            "buyer_name": text(buyer.get("name")),
-            "procuring_entity_party_id": text(entity.get("id")),
-            "procuring_entity_name": text(entity.get("name")),
-            "planning_budget_amount": budget_amount,
-            "planning_budget_currency": budget_currency,
-            "n_releases": n_releases,
-            "first_release_date": min(dates) if dates else None,
-            "last_release_date": max(dates) if dates else None,
-            **base,
-        }
+        (
+            *key,
+            text(compiled.get("id")),
+            text(compiled.get("date")),
+            text(compiled.get("initiationType")),
+            text(tender.get("title")),
+            text(tender.get("description")),
+            text(tender.get("status")),
+            text(tender.get("procurementMethod")),
+            text(tender.get("procurementMethodDetails")),
+            text(tender.get("mainProcurementCategory")),
+            text(tender.get("awardCriteria")),
+            ",".join(_texts(tender.get("submissionMethod")) or []) or None,
+            amount,
+            currency,
+            tp_start,
+            tp_end,
+            ap_start,
+            ap_end,
+            integer(tender.get("numberOfTenderers")),
+            text(buyer.get("id")),
+            text(buyer.get("name")),
+            text(entity.get("id")),
+            text(entity.get("name")),
+            budget_amount,
+            budget_currency,
+            n_releases,
+            min(dates) if dates else None,
+            max(dates) if dates else None,
+            *base,
+        )
     )
-    _documents(rows, key, "planning", None, planning.get("documents"), base)
-    _milestones(rows, key, "planning", None, planning.get("milestones"), base)
-    _documents(rows, key, "tender", text(tender.get("id")), tender.get("documents"), base)
-    _milestones(rows, key, "tender", text(tender.get("id")), tender.get("milestones"), base)
-    _amendments(rows, key, "tender", text(tender.get("id")), tender.get("amendments"), base)
-    _items(rows, key, "tender", text(tender.get("id")), tender.get("items"), base)
+    tender_id = text(tender.get("id"))
+    of = provenance.of
+    _documents(rows, key, "planning", None, planning.get("documents"), of("planning/documents", ""))
+    _milestones(rows, key, "planning", None, planning.get("milestones"), of("planning/milestones", ""))
+    _documents(rows, key, "tender", tender_id, tender.get("documents"), of("tender/documents", ""))
+    _milestones(rows, key, "tender", tender_id, tender.get("milestones"), of("tender/milestones", ""))
+    _amendments(rows, key, "tender", tender_id, tender.get("amendments"), of("tender/amendments", ""))
+    _items(rows, key, "tender", tender_id, tender.get("items"), of("tender/items", ""))
 
     for lot in _arr(tender.get("lots")):
         lot_amount, lot_currency = _value(lot.get("value"))
         rows["lots"].append(
-            {
-                **key,
-                "lot_id": text(lot.get("id")),
-                "title": text(lot.get("title")),
-                "status": text(lot.get("status")),
-                "value_amount": lot_amount,
-                "value_currency": lot_currency,
-                **provenance.of("lots", lot.get("id")),
-            }
+            (
+                *key,
+                text(lot.get("id")),
+                text(lot.get("title")),
+                text(lot.get("status")),
+                lot_amount,
+                lot_currency,
+                *provenance.of("lots", lot.get("id")),
+            )
         )
 
     parties_by_id: dict[str, str | None] = {}
@@ -282,25 +300,25 @@ def flatten_compiled(
         contact = _obj(party.get("contactPoint"))
         prov = provenance.of("parties", party.get("id"))
         rows["parties"].append(
-            {
-                **key,
-                "party_id": pid,
-                "position": position,
-                "name": text(party.get("name")),
-                "identifier_scheme": text(ident.get("scheme")),
-                "identifier_id": text(ident.get("id")),
-                "org_key": okey,
-                "roles": _texts(party.get("roles")),
-                "street_address": text(address.get("streetAddress")),
-                "locality": text(address.get("locality")),
-                "region": text(address.get("region")),
-                "postal_code": text(address.get("postalCode")),
-                "country_name": text(address.get("countryName")),
-                "contact_name": text(contact.get("name")),
-                "contact_email": text(contact.get("email")),
-                "contact_telephone": text(contact.get("telephone")),
-                **prov,
-            }
+            (
+                *key,
+                pid,
+                position,
+                text(party.get("name")),
+                text(ident.get("scheme")),
+                text(ident.get("id")),
+                okey,
+                _texts(party.get("roles")),
+                text(address.get("streetAddress")),
+                text(address.get("locality")),
+                text(address.get("region")),
+                text(address.get("postalCode")),
+                text(address.get("countryName")),
+                text(contact.get("name")),
+                text(contact.get("email")),
+                text(contact.get("telephone")),
+                *prov,
+            )
         )
         for primary, identifier in [
             (True, ident),
@@ -309,47 +327,50 @@ def flatten_compiled(
             if not identifier:
                 continue
             rows["party_identifiers"].append(
-                {
-                    **key,
-                    "party_id": pid,
-                    "scheme": text(identifier.get("scheme")),
-                    "identifier": text(identifier.get("id")),
-                    "legal_name": text(identifier.get("legalName")),
-                    "is_primary": primary,
-                    "org_key": org_key(identifier),
-                    **prov,
-                }
+                (
+                    *key,
+                    pid,
+                    text(identifier.get("scheme")),
+                    text(identifier.get("id")),
+                    text(identifier.get("legalName")),
+                    primary,
+                    org_key(identifier),
+                    *prov,
+                )
             )
 
-    def ref(org: dict[str, Any]) -> Row:
+    def ref(org: dict[str, Any]) -> tuple[str | None, str | None, str | None]:
+        """(party_id, name, org_key) of an organisation reference."""
         pid = text(org.get("id"))
         okey = parties_by_id.get(pid) if pid is not None else None
-        return {
-            "party_id": pid,
-            "name": text(org.get("name")),
-            "org_key": okey or org_key(org.get("identifier")),
-        }
+        return pid, text(org.get("name")), okey or org_key(org.get("identifier"))
 
     for position, bid in enumerate(_arr(_obj(compiled.get("bids")).get("details"))):
         bid_id = text(bid.get("id"))
         prov = provenance.of("bids", bid.get("id"))
         bid_amount, bid_currency = _value(bid.get("value"))
         rows["bids"].append(
-            {
-                **key,
-                "bid_id": bid_id,
-                "position": position,
-                "date": text(bid.get("date")),
-                "status": text(bid.get("status")),
-                "value_amount": bid_amount,
-                "value_currency": bid_currency,
-                "related_lots": _texts(bid.get("relatedLots")),
-                **prov,
-            }
+            (
+                *key,
+                bid_id,
+                position,
+                text(bid.get("date")),
+                text(bid.get("status")),
+                bid_amount,
+                bid_currency,
+                _texts(bid.get("relatedLots")),
+                *prov,
+            )
         )
         for tenderer in _arr(bid.get("tenderers")):
             rows["bid_tenderers"].append(
-                {**key, "bid_id": bid_id, "bid_position": position, **ref(tenderer), **prov}
+                (
+                    *key,
+                    bid_id,
+                    position,
+                    *ref(tenderer),
+                    *prov,
+                )
             )
         _documents(rows, key, "bid", bid_id, bid.get("documents"), prov)
 
@@ -362,25 +383,31 @@ def flatten_compiled(
         if related_bids is None and award.get("relatedBid") is not None:
             related_bids = _texts([award.get("relatedBid")])
         rows["awards"].append(
-            {
-                **key,
-                "award_id": award_id,
-                "position": position,
-                "title": text(award.get("title")),
-                "status": text(award.get("status")),
-                "date": text(award.get("date")),
-                "value_amount": award_amount,
-                "value_currency": award_currency,
-                "related_lots": _texts(award.get("relatedLots")),
-                "related_bids": related_bids,
-                "contract_period_start": cp_start,
-                "contract_period_end": cp_end,
-                **prov,
-            }
+            (
+                *key,
+                award_id,
+                position,
+                text(award.get("title")),
+                text(award.get("status")),
+                text(award.get("date")),
+                award_amount,
+                award_currency,
+                _texts(award.get("relatedLots")),
+                related_bids,
+                cp_start,
+                cp_end,
+                *prov,
+            )
         )
         for supplier in _arr(award.get("suppliers")):
             rows["award_suppliers"].append(
-                {**key, "award_id": award_id, "award_position": position, **ref(supplier), **prov}
+                (
+                    *key,
+                    award_id,
+                    position,
+                    *ref(supplier),
+                    *prov,
+                )
             )
         _items(rows, key, "award", award_id, award.get("items"), prov)
         _documents(rows, key, "award", award_id, award.get("documents"), prov)
@@ -392,20 +419,20 @@ def flatten_compiled(
         c_amount, c_currency = _value(contract.get("value"))
         p_start, p_end = _period(contract.get("period"))
         rows["contracts"].append(
-            {
-                **key,
-                "contract_id": contract_id,
-                "position": position,
-                "award_id": text(contract.get("awardID")),
-                "title": text(contract.get("title")),
-                "status": text(contract.get("status")),
-                "value_amount": c_amount,
-                "value_currency": c_currency,
-                "period_start": p_start,
-                "period_end": p_end,
-                "date_signed": text(contract.get("dateSigned")),
-                **prov,
-            }
+            (
+                *key,
+                contract_id,
+                position,
+                text(contract.get("awardID")),
+                text(contract.get("title")),
+                text(contract.get("status")),
+                c_amount,
+                c_currency,
+                p_start,
+                p_end,
+                text(contract.get("dateSigned")),
+                *prov,
+            )
         )
         _items(rows, key, "contract", contract_id, contract.get("items"), prov)
         _documents(rows, key, "contract", contract_id, contract.get("documents"), prov)
@@ -415,18 +442,18 @@ def flatten_compiled(
         for t_position, transaction in enumerate(_arr(implementation.get("transactions"))):
             t_amount, t_currency = _value(transaction.get("value") or transaction.get("amount"))
             rows["transactions"].append(
-                {
-                    **key,
-                    "contract_id": contract_id,
-                    "transaction_id": text(transaction.get("id")),
-                    "position": t_position,
-                    "date": text(transaction.get("date")),
-                    "value_amount": t_amount,
-                    "value_currency": t_currency,
-                    "payer_party_id": text(_obj(transaction.get("payer")).get("id")),
-                    "payee_party_id": text(_obj(transaction.get("payee")).get("id")),
-                    **prov,
-                }
+                (
+                    *key,
+                    contract_id,
+                    text(transaction.get("id")),
+                    t_position,
+                    text(transaction.get("date")),
+                    t_amount,
+                    t_currency,
+                    text(_obj(transaction.get("payer")).get("id")),
+                    text(_obj(transaction.get("payee")).get("id")),
+                    *prov,
+                )
             )
         _milestones(rows, key, "implementation", contract_id, implementation.get("milestones"), prov)
         _documents(rows, key, "implementation", contract_id, implementation.get("documents"), prov)
