@@ -399,7 +399,9 @@ class Ingest:
         for table in ("releases", "publisher_compiled", "compiled_releases", *CANONICAL_TABLES, "quarantine"):
             pattern = files(table)
             if pattern is not None:
+                clock = time.perf_counter()
                 ex.execute(f"INSERT INTO {table} BY NAME SELECT * FROM read_parquet('{pattern}')")
+                log.debug("inserted %s in %.2f s", table, time.perf_counter() - clock)
         ex.execute("DROP TABLE affected")
 
 
