@@ -256,3 +256,18 @@ def test_differences_report_publisher_merge_errors(tmp_path: Path, warehouse: st
     (row,) = [json.loads(line) for line in listed.stdout.splitlines()]
     assert row["ocid"] == "ocds-abc123-R"
     assert row["paths"] == ["/tender/status"]
+
+
+def test_release_identity_is_its_content(tmp_path: Path, warehouse: str) -> None:
+    """The same release twice is one release; the same id with other content is two, as ocdsmerge has it."""
+    first = release(1, "ocds-abc123-S", "2024-01-01", tender={"status": "active"})
+    changed = {**first, "date": "2024-01-02", "tender": {"status": "cancelled"}}
+    reformatted = json.dumps(first, indent=None, separators=(", ", ": "), sort_keys=True)
+    (tmp_path / "s.jsonl").write_text(
+        json.dumps(first) + "\n" + reformatted + "\n" + json.dumps(changed) + "\n"
+    )
+    with Executor(warehouse) as ex:
+        summary = ingest(ex, [str(tmp_path / "s.jsonl")])
+        assert (summary.new_releases, summary.duplicates) == (2, 1)
+        assert ex.scalar("SELECT count(*) FROM releases WHERE release_id = 'ocds-abc123-S-r1'") == 2
+        assert ex.scalar("SELECT status FROM processes") == "cancelled"
