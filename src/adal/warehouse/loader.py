@@ -18,7 +18,6 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from multiprocessing.pool import Pool
 from typing import Any
 
 import pyarrow as pa
@@ -31,6 +30,7 @@ from adal.sources.ocds.pipeline import (
     PartitionWriter,
     Plan,
     Stager,
+    Workers,
     compile_partition,
     dataset_of,
     estimated_bytes,
@@ -164,7 +164,7 @@ class Ingest:
                     [self.run_id, self.arguments],
                 )
                 self.quarantine = _Buffer(ex, "quarantine")
-                stager = Stager(plan, pool, workers, self._file_done)
+                stager = Stager(plan, pool, self._file_done)
                 stager.cursor = (
                     int(ex.scalar("SELECT coalesce(max(seq), 0) FROM releases")) >> SEQ_SHIFT
                 ) + 1
@@ -342,7 +342,7 @@ class Ingest:
             ex.connection.unregister("_keys")
         writer.flush()
 
-    def _compile(self, plan: Plan, pool: Pool | None, out_dir: str) -> None:
+    def _compile(self, plan: Plan, pool: Workers, out_dir: str) -> None:
         schemas = {
             table: self.executor.arrow_schema(table)
             for table in (
@@ -354,15 +354,12 @@ class Ingest:
             )
         }
         schemas["affected"] = pa.schema([("dataset", pa.string()), ("ocid", pa.string())])
+        # Only partitions that received something: a re-ingest of known files has none.
         tasks = [
             (plan, partition, frozenset(self.withdrawn), schemas, out_dir, self.run_id)
-            for partition in range(plan.partitions)
+            for partition in plan.used_partitions()
         ]
-        results: Iterator[Compiled] = (
-            pool.imap_unordered(compile_partition, tasks)
-            if pool is not None
-            else map(compile_partition, tasks)
-        )
+        results: Iterator[Compiled] = pool.imap(compile_partition, tasks, ordered=False)
         s = self.summary
         for result in results:
             s.new_releases += result.new_releases

@@ -124,6 +124,14 @@ class Plan:
     def dataset_for(self, ocid: str) -> str:
         return self.dataset or dataset_of(ocid)
 
+    def used_partitions(self) -> list[int]:
+        """Partitions that have at least one file."""
+        found = {
+            int(os.path.basename(p).split("-")[1])
+            for p in glob.glob(os.path.join(self.run_dir, "part-*.bin"))
+        }
+        return sorted(found)
+
 
 class PartitionWriter:
     """Appends records to this process's partition files, buffered."""
@@ -433,21 +441,47 @@ def worker_count(estimated_bytes: int) -> int:
     return workers if workers > 1 and estimated_bytes >= threshold else 0
 
 
+class Workers:
+    """Worker processes, started on first use: an ingest that finds nothing new starts none."""
+
+    def __init__(self, count: int) -> None:
+        self.count = count
+        self._pool: Pool | None = None
+
+    @property
+    def parallel(self) -> bool:
+        return self.count > 1
+
+    def pool(self) -> Pool:
+        if self._pool is None:
+            # Spawned, not forked: the parent holds DuckDB and Arrow threads that a fork would copy mid-flight.
+            self._pool = multiprocessing.get_context("spawn").Pool(self.count)
+        return self._pool
+
+    def imap(
+        self, function: Callable[[Any], Compiled], tasks: list[Any], *, ordered: bool
+    ) -> Iterator[Compiled]:
+        """Run ``function`` over ``tasks``, in worker processes when there are several and workers."""
+        if not self.parallel or len(tasks) < 2:
+            return map(function, tasks)
+        pool = self.pool()
+        return pool.imap(function, tasks) if ordered else pool.imap_unordered(function, tasks)
+
+
 @contextmanager
-def worker_pool(workers: int) -> Iterator[Pool | None]:
-    if workers <= 1:
-        yield None
-        return
-    # Spawned, not forked: the parent holds DuckDB and Arrow threads that a fork would copy mid-flight.
-    pool = multiprocessing.get_context("spawn").Pool(workers)
+def worker_pool(workers: int) -> Iterator[Workers]:
+    holder = Workers(workers)
     try:
-        yield pool
-        pool.close()
+        yield holder
+        if holder._pool is not None:
+            holder._pool.close()
     except BaseException:
-        pool.terminate()
+        if holder._pool is not None:
+            holder._pool.terminate()
         raise
     finally:
-        pool.join()
+        if holder._pool is not None:
+            holder._pool.join()
 
 
 @dataclass
@@ -466,12 +500,10 @@ class Stager:
     Results are absorbed in submission order, so each file's counts are complete when it is finalised.
     """
 
-    def __init__(
-        self, plan: Plan, pool: Pool | None, workers: int, on_file: Callable[[FileState], None]
-    ) -> None:
+    def __init__(self, plan: Plan, workers: Workers, on_file: Callable[[FileState], None]) -> None:
         self.plan = plan
-        self.pool = pool
-        self.limit = 2 * workers + 2
+        self.workers = workers
+        self.limit = 2 * workers.count + 2 if workers.parallel else 0
         self.on_file = on_file
         self.writer = PartitionWriter(plan, "main")
         self.pending: deque[tuple[FileState, AsyncResult[Staged] | Staged, int]] = deque()
@@ -490,13 +522,13 @@ class Stager:
                     last_line = item.first_line + item.data.count(b"\n")
                     task = (item, file_base, state.source_id, self.plan)
                     result: AsyncResult[Staged] | Staged = (
-                        self.pool.apply_async(stage_chunk, (task,))
-                        if self.pool is not None
+                        self.workers.pool().apply_async(stage_chunk, (task,))
+                        if self.workers.parallel
                         else stage_chunk(task)
                     )
                     state.pending += 1
                     self.pending.append((state, result, len(item.data)))
-                    while len(self.pending) > (self.limit if self.pool is not None else 0):
+                    while len(self.pending) > self.limit:
                         self._collect()
                 else:
                     stage_event(
@@ -562,13 +594,14 @@ def compile_files(
 
     with tempfile.TemporaryDirectory(prefix="adal-compile-") as run_dir, worker_pool(workers) as pool:
         plan = Plan(run_dir, partition_count(estimated, workers))
-        stager = Stager(plan, pool, workers, on_file)
+        stager = Stager(plan, pool, on_file)
         for number, input_file in enumerate(files, 1):
             stager.stage(FileState(input_file, number, ""), encoding)
         stager.drain()
-        tasks = [(plan, p, frozenset(withdrawn), None, run_dir, 0) for p in range(plan.partitions)]
-        results = pool.imap(compile_partition, tasks) if pool is not None else map(compile_partition, tasks)
-        for partition, result in enumerate(results):
+        partitions = plan.used_partitions()
+        tasks = [(plan, p, frozenset(withdrawn), None, run_dir, 0) for p in partitions]
+        results = pool.imap(compile_partition, tasks, ordered=True)
+        for partition, result in zip(partitions, results, strict=True):
             for message in result.merge_errors:
                 problems += 1
                 report(message)
