@@ -263,6 +263,15 @@ def _read_partition(
     return groups
 
 
+def _array(values: Any, kind: pa.DataType) -> pa.Array:
+    """An Arrow column; JSON kept as UTF-8 bytes goes in without a round trip through Python text."""
+    if kind == pa.string():
+        first = next((v for v in values if v is not None), None)
+        if isinstance(first, bytes):
+            return pa.array(values, pa.binary()).cast(pa.string())
+    return pa.array(values, kind)
+
+
 class _Tables:
     """Rows per output table, written as one Parquet file per table."""
 
@@ -277,11 +286,12 @@ class _Tables:
                 continue
             schema = self.schemas[table]
             if isinstance(rows[0], tuple):
-                columns = list(zip(*rows, strict=True))
+                columns: list[Any] = list(zip(*rows, strict=True))
             else:
-                columns = [tuple(row.get(name) for row in rows) for name in schema.names]
+                columns = [[row.get(name) for row in rows] for name in schema.names]
+            arrays = [_array(values, schema.field(i).type) for i, values in enumerate(columns)]
             pq.write_table(
-                pa.table(dict(zip(schema.names, columns, strict=True)), schema=schema),
+                pa.Table.from_arrays(arrays, schema=schema),
                 os.path.join(out_dir, f"{table}-{partition:05d}.parquet"),
                 compression="none",
             )
@@ -344,7 +354,7 @@ def compile_partition(
                         "stdlib": header[9],
                         "source_id": header[7],
                         "locator": header[8],
-                        "json": body.decode(),
+                        "json": body,
                     }
                 )
             for header, body in new_publisher:
@@ -356,7 +366,7 @@ def compile_partition(
                         "linked_only": header[12],
                         "source_id": header[7],
                         "locator": header[8],
-                        "json": body.decode(),
+                        "json": body,
                     }
                 )
         if releases:
@@ -406,7 +416,7 @@ def compile_partition(
                 "ocid": ocid,
                 "compiled_by": compiled_by,
                 "n_releases": n_releases,
-                "json": stored.decode(),
+                "json": stored,
             }
         )
         columns_source = scrub_surrogates(compiled) if stdlib else compiled
