@@ -16,6 +16,7 @@ with kind ``r`` (release) or ``p`` (a publisher's compiled release). Canonical J
 
 from __future__ import annotations
 
+import gc
 import glob
 import hashlib
 import json
@@ -81,6 +82,23 @@ OUTPUT_TABLES = (
     "quarantine",
     "affected",
 )
+
+
+@contextmanager
+def without_cycle_collection() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector.
+
+    Parsed JSON is a tree: reference counting frees it, and the cycle collector, which would traverse
+    every live dict and list again and again as millions are allocated, finds nothing. Pausing it in
+    the workers cut pass 2 on the Dominican Republic file from 2.0 s to 1.7 s.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def dataset_of(ocid: str) -> str:
@@ -218,6 +236,7 @@ def stage_event(
     staged.keys.add(f"{dataset}\0{ocid}")
 
 
+@without_cycle_collection()
 def stage_chunk(task: tuple[LineChunk, int, int, Plan]) -> Staged:
     """Pass 1 for a chunk of JSON Lines (runs in a worker process). ``line_base`` numbers items globally."""
     chunk, line_base, source_id, plan = task
@@ -297,6 +316,7 @@ class _Tables:
             )
 
 
+@without_cycle_collection()
 def compile_partition(
     task: tuple[Plan, int, frozenset[int], dict[str, pa.Schema] | None, str, int],
 ) -> Compiled:
