@@ -271,3 +271,18 @@ def test_release_identity_is_its_content(tmp_path: Path, warehouse: str) -> None
         assert (summary.new_releases, summary.duplicates) == (2, 1)
         assert ex.scalar("SELECT count(*) FROM releases WHERE release_id = 'ocds-abc123-S-r1'") == 2
         assert ex.scalar("SELECT status FROM processes") == "cancelled"
+
+
+def test_standard_input(tmp_path: Path) -> None:
+    lines = "".join(
+        json.dumps(release(n, f"ocds-abc123-{n}", "2024-01-01")) + "\n" for n in range(3)
+    ).encode()
+    warehouse = str(tmp_path / "stdin.duckdb")
+    ran = subprocess.run(
+        [*ADAL, "ingest", "-", "-w", warehouse], input=lines, capture_output=True, check=True
+    )
+    assert b"read 3 = loaded 3 + quarantined 0 + skipped 0" in ran.stderr
+    compiled = subprocess.run([*ADAL, "compile", "-"], input=lines, capture_output=True, check=True)
+    assert sorted(json.loads(line)["ocid"] for line in compiled.stdout.splitlines()) == [
+        f"ocds-abc123-{n}" for n in range(3)
+    ]

@@ -13,6 +13,7 @@ import glob
 import hashlib
 import logging
 import os
+import shutil
 import signal
 import tempfile
 import time
@@ -218,6 +219,13 @@ class Ingest:
     def _file(self, input_file: InputFile, stager: Stager) -> None:
         s = self.summary
         s.files += 1
+        if input_file.path == "<stdin>":
+            # Standard input can be read once: keep a copy, so that it can be hashed and then parsed.
+            copy = os.path.join(stager.plan.run_dir, "stdin")
+            with input_file.open_raw() as source, open(copy, "wb") as target:
+                shutil.copyfileobj(source, target, 1 << 20)
+            input_file.open_raw = lambda: open(copy, "rb")  # noqa: SIM115 -- the reader closes it
+            input_file.size = os.path.getsize(copy)
         sha = _sha256(input_file)
         encoding_option = self.encoding or ""
         dataset_option = self.dataset or ""
