@@ -71,11 +71,18 @@ def test_gzip_and_zip(tmp_path: Path) -> None:
     assert [f.path.rsplit("/", 2)[-1] for f in files] == ["a.jsonl.gz", "c.json", "readme.md"]
 
 
-def test_truncated_gzip_keeps_what_was_read(tmp_path: Path) -> None:
+@pytest.mark.parametrize("chunk_size", [1 << 16, 4 << 20])
+def test_truncated_gzip_keeps_what_was_read(tmp_path: Path, chunk_size: int) -> None:
     body = "\n".join(json.dumps(release(n, ocid=f"ocds-abc123-{n}")) for n in range(2000)).encode()
     packed = gzip.compress(body, mtime=0)
     (tmp_path / "t.jsonl.gz").write_bytes(packed[: len(packed) // 2])
-    found = events(tmp_path / "t.jsonl.gz")
+    (input_file,) = discover([str(tmp_path / "t.jsonl.gz")])
+    found = []
+    for item in reader.read_chunks(input_file, None, chunk_size):
+        if isinstance(item, reader.LineChunk):
+            found.extend(event for _, event in reader.line_events(item))
+        else:
+            found.append(item)
     problems = [e for e in found if isinstance(e, Problem)]
     assert problems
     assert "truncated or corrupt" in problems[-1].reason

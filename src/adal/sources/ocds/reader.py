@@ -286,23 +286,39 @@ class LineChunk:
 def _read_lines(
     head: bytes, stream: IO[bytes], encoding: str, chunk_size: int = _CHUNK
 ) -> Iterator[LineChunk]:
+    """Blocks of complete lines of about ``chunk_size`` bytes (each byte is copied once)."""
     number = 1
-    pending = head
+    pieces = [head]
+    size = len(head)
     while True:
-        # Complete lines are handed on before the next read, which may hit damaged data.
-        if len(pending) >= chunk_size:
+        try:
+            chunk = stream.read(max(_CHUNK, chunk_size - size))
+        except (EOFError, OSError, zlib.error):
+            # Damaged data ahead: hand on the complete lines read so far, then report the damage.
+            pending = b"".join(pieces)
             cut = pending.rfind(b"\n") + 1
             if cut:
-                block, pending = pending[:cut], pending[cut:]
-                yield LineChunk(block, number, encoding)
-                number += block.count(b"\n")
+                yield LineChunk(pending[:cut], number, encoding)
+            raise
+        if chunk:
+            pieces.append(chunk)
+            size += len(chunk)
+            if size < chunk_size:
                 continue
-        chunk = stream.read(_CHUNK)
+        pending = b"".join(pieces)
         if not chunk:
             if pending:
                 yield LineChunk(pending, number, encoding)
             return
-        pending += chunk
+        cut = pending.rfind(b"\n") + 1
+        if not cut:  # one line longer than a block: keep reading
+            pieces, size = [pending], len(pending)
+            continue
+        block = pending[:cut]
+        pieces = [pending[cut:]]
+        size = len(pieces[0])
+        yield LineChunk(block, number, encoding)
+        number += block.count(b"\n")
 
 
 def line_events(chunk: LineChunk) -> Iterator[tuple[int, Event]]:
