@@ -286,3 +286,17 @@ def test_standard_input(tmp_path: Path) -> None:
     assert sorted(json.loads(line)["ocid"] for line in compiled.stdout.splitlines()) == [
         f"ocds-abc123-{n}" for n in range(3)
     ]
+
+
+def test_unchanged_files_are_known_by_fingerprint_then_content(tmp_path: Path, warehouse: str) -> None:
+    path = tmp_path / "f.jsonl"
+    path.write_text(json.dumps(release(1, "ocds-abc123-F", "2024-01-01")) + "\n")
+    with Executor(warehouse) as ex:
+        assert ingest(ex, [str(path)]).new_releases == 1
+        assert ingest(ex, [str(path)]).files_unchanged == 1  # same path, size and time
+        os.utime(path, ns=(1, 1))  # touched: the bytes decide
+        again = ingest(ex, [str(path)])
+        assert (again.files_unchanged, again.new_releases) == (1, 0)
+        path.write_text(json.dumps(release(2, "ocds-abc123-F", "2024-02-01")) + "\n")
+        changed = ingest(ex, [str(path)])
+        assert (changed.files_unchanged, changed.new_releases, changed.recompiled) == (0, 1, 1)

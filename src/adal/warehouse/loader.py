@@ -21,8 +21,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-import pyarrow as pa
-
 from adal.sources.ocds.pipeline import (
     CANONICAL_TABLES,
     SEQ_SHIFT,
@@ -95,7 +93,6 @@ class _Buffer:
     def __init__(self, executor: Executor, table: str) -> None:
         self.executor = executor
         self.table = table
-        self.schema = executor.arrow_schema(table)
         self.rows: list[dict[str, Any]] = []
 
     def add(self, row: dict[str, Any]) -> None:
@@ -106,7 +103,10 @@ class _Buffer:
     def flush(self) -> None:
         if not self.rows:
             return
-        batch = pa.table({c: [r.get(c) for r in self.rows] for c in self.schema.names}, schema=self.schema)
+        import pyarrow as pa
+
+        schema = self.executor.arrow_schema(self.table)
+        batch = pa.table({c: [r.get(c) for r in self.rows] for c in schema.names}, schema=schema)
         self.rows = []
         self.executor.connection.register("_batch", batch)
         try:
@@ -226,18 +226,29 @@ class Ingest:
                 shutil.copyfileobj(source, target, 1 << 20)
             input_file.open_raw = lambda: open(copy, "rb")  # noqa: SIM115 -- the reader closes it
             input_file.size = os.path.getsize(copy)
-        sha = _sha256(input_file)
         encoding_option = self.encoding or ""
         dataset_option = self.dataset or ""
+        # A file already ingested with the same options is not read again: known by its path, size and
+        # modification time (as make and rsync know files), else by the SHA-256 of its bytes.
         done = self.executor.query(
-            "SELECT items, items_loaded, items_quarantined FROM sources"
-            " WHERE sha256 = ? AND dataset_option = ? AND encoding_option = ?"
+            "SELECT items, items_loaded, items_quarantined, sha256 FROM sources"
+            " WHERE path = ? AND size_bytes = ? AND mtime_ns = ? AND dataset_option = ? AND encoding_option = ?"
             " ORDER BY source_id DESC LIMIT 1",
-            [sha, dataset_option, encoding_option],
+            [input_file.path, input_file.size, input_file.mtime_ns, dataset_option, encoding_option],
         )
         if done:
+            sha = str(done[0][3])
+        else:
+            sha = _sha256(input_file)
+            done = self.executor.query(
+                "SELECT items, items_loaded, items_quarantined FROM sources"
+                " WHERE sha256 = ? AND dataset_option = ? AND encoding_option = ?"
+                " ORDER BY source_id DESC LIMIT 1",
+                [sha, dataset_option, encoding_option],
+            )
+        if done:
             s.files_unchanged += 1
-            items, loaded, quarantined = (int(v or 0) for v in done[0])
+            items, loaded, quarantined = (int(v or 0) for v in done[0][:3])
             s.items_read += items
             s.loaded += loaded
             s.quarantined += quarantined
@@ -292,12 +303,13 @@ class Ingest:
         s.skipped += skipped
         s.loaded += items - quarantined - skipped
         self.executor.execute(
-            "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 state.source_id,
                 input_file.path,
                 state.sha,
                 input_file.size,
+                input_file.mtime_ns,
                 input_file.encoding or None,
                 self.encoding or "",
                 input_file.format,
@@ -329,6 +341,8 @@ class Ingest:
         )
         if not keys or not stored:
             return
+        import pyarrow as pa
+
         pairs = [key.split("\0", 1) for key in keys]
         ex.connection.register(
             "_keys", pa.table({"dataset": [p[0] for p in pairs], "ocid": [p[1] for p in pairs]})
@@ -351,6 +365,8 @@ class Ingest:
         writer.flush()
 
     def _compile(self, plan: Plan, pool: Workers, out_dir: str) -> None:
+        import pyarrow as pa
+
         schemas = {
             table: self.executor.arrow_schema(table)
             for table in (

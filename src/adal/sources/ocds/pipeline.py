@@ -30,11 +30,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from multiprocessing.pool import AsyncResult, Pool
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import orjson
-import pyarrow as pa
-import pyarrow.parquet as pq
 
 from adal.errors import MergeError
 from adal.sources.ocds.merge import compile_release
@@ -54,7 +52,12 @@ from adal.sources.ocds.tables import Provenance, flatten_compiled, scrub_surroga
 
 CHUNK_BYTES = 4 << 20  # JSON Lines are parsed in blocks of about this size
 PARTITION_BYTES = 32 << 20  # about this much JSON per partition of pass 2
-SEQ_SHIFT = 16  # seq = (item number << 16) | index of the release within that item (a line, a package)
+SEQ_SHIFT = 16
+
+if (
+    TYPE_CHECKING
+):  # Arrow is imported where rows are written: a re-ingest that finds nothing new never loads it
+    import pyarrow as pa  # seq = (item number << 16) | index of the release within that item (a line, a package)
 _FLUSH_BYTES = 1 << 20
 _PREFIX = re.compile(r"^(ocds-[0-9a-z]{6})", re.IGNORECASE)
 
@@ -284,6 +287,8 @@ def _read_partition(
 
 def _array(values: Any, kind: pa.DataType) -> pa.Array:
     """An Arrow column; JSON kept as UTF-8 bytes goes in without a round trip through Python text."""
+    import pyarrow as pa
+
     if kind == pa.string():
         first = next((v for v in values if v is not None), None)
         if isinstance(first, bytes):
@@ -309,6 +314,9 @@ class _Tables:
             else:
                 columns = [[row.get(name) for row in rows] for name in schema.names]
             arrays = [_array(values, schema.field(i).type) for i, values in enumerate(columns)]
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+
             pq.write_table(
                 pa.Table.from_arrays(arrays, schema=schema),
                 os.path.join(out_dir, f"{table}-{partition:05d}.parquet"),

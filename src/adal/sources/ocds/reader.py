@@ -94,6 +94,7 @@ class InputFile:
     path: str
     open_raw: Callable[[], IO[bytes]]
     size: int | None = None
+    mtime_ns: int | None = None  # of the file on disk (of the archive, for a zip member)
     # Filled in while reading.
     format: str = "unknown"
     encoding: str = ""
@@ -137,12 +138,17 @@ def _expand(path: Path) -> Iterator[InputFile]:
             return
         with archive:
             members = sorted(i.filename for i in archive.infolist() if not i.is_dir())
+        mtime = path.stat().st_mtime_ns
         for member in members:
             yield InputFile(
-                f"{name}/{member}", _zip_opener(path, member), size=archive.getinfo(member).file_size
+                f"{name}/{member}",
+                _zip_opener(path, member),
+                size=archive.getinfo(member).file_size,
+                mtime_ns=mtime,
             )
         return
-    yield InputFile(name, lambda: open(path, "rb"), size=path.stat().st_size)  # noqa: SIM115 -- the reader closes it
+    stat = path.stat()
+    yield InputFile(name, lambda: open(path, "rb"), size=stat.st_size, mtime_ns=stat.st_mtime_ns)  # noqa: SIM115 -- the reader closes it
 
 
 class _Unclosable(io.RawIOBase):

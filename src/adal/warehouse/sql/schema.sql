@@ -22,6 +22,7 @@ CREATE TABLE IF NOT EXISTS sources (
     path        VARCHAR NOT NULL,
     sha256      VARCHAR,
     size_bytes  BIGINT,
+    mtime_ns    BIGINT,             -- modification time on disk: with path and size, an unchanged file
     encoding    VARCHAR,            -- the decoding used
     encoding_option VARCHAR,        -- what --encoding said ('' for the default)
     format      VARCHAR,            -- json | json-lines | concatenated-json | json-streamed
