@@ -300,3 +300,17 @@ def test_unchanged_files_are_known_by_fingerprint_then_content(tmp_path: Path, w
         path.write_text(json.dumps(release(2, "ocds-abc123-F", "2024-02-01")) + "\n")
         changed = ingest(ex, [str(path)])
         assert (changed.files_unchanged, changed.new_releases, changed.recompiled) == (0, 1, 1)
+
+
+def test_shipped_sample_for_machines_without_shared_data(tmp_path: Path) -> None:
+    from importlib import resources
+
+    sample = str(resources.files("adal") / "data" / "sample")
+    warehouse = str(tmp_path / "demo.duckdb")
+    ran = subprocess.run(
+        [*ADAL, "demo", "--data", sample, "-w", warehouse], capture_output=True, text=True, check=True
+    )
+    assert "processes 42" in ran.stdout
+    with Executor(warehouse, read_only=True) as ex:
+        assert ex.scalar("SELECT count(DISTINCT dataset) FROM processes") == 3
+        assert ex.scalar("SELECT count(*) FROM quarantine") <= 1
