@@ -9,9 +9,9 @@ Pass 2 (*compile*) takes one partition at a time, groups its releases by ocid, o
 sequence, drops duplicates (same content hash), merges each ocid that gained a release and flattens the
 compiled release into the canonical tables, written as Parquet for the warehouse to insert in one go.
 
-A partition record is ``header JSON + TAB + release JSON + LF``; the header is
-``[kind, seq, dataset, ocid, release_id, date, hash, source_id, locator, stdlib, version, existing, linked]``
-with kind ``r`` (release) or ``p`` (a publisher's compiled release). Canonical JSON has no raw TAB or LF.
+A partition record is ``header JSON + TAB + release JSON + LF``; the header is a list indexed by the
+``H_*`` constants below, with kind ``r`` (release) or ``p`` (a publisher's compiled release). Canonical
+JSON has no raw TAB or LF.
 """
 
 from __future__ import annotations
@@ -53,6 +53,10 @@ from adal.sources.ocds.tables import Provenance, flatten_compiled, scrub_surroga
 CHUNK_BYTES = 4 << 20  # JSON Lines are parsed in blocks of about this size
 PARTITION_BYTES = 32 << 20  # about this much JSON per partition of pass 2
 SEQ_SHIFT = 16
+
+# Positions in a partition record's header.
+(H_KIND, H_SEQ, H_DATASET, H_OCID, H_RELEASE_ID, H_DATE, H_HASH, H_SOURCE, H_LOCATOR, H_STDLIB, H_VERSION,
+ H_EXISTING, H_LINKED) = range(13)  # fmt: skip
 
 if (
     TYPE_CHECKING
@@ -279,9 +283,9 @@ def _read_partition(
             for line in stream:
                 head, _, body = line.partition(b"\t")
                 header = orjson.loads(head)
-                if header[7] in withdrawn and not header[11]:
+                if header[H_SOURCE] in withdrawn and not header[H_EXISTING]:
                     continue
-                groups[(header[2], header[3])].append((header, body[:-1]))
+                groups[(header[H_DATASET], header[H_OCID])].append((header, body[:-1]))
     return groups
 
 
@@ -339,7 +343,7 @@ def compile_partition(
     tables = _Tables(schemas) if schemas is not None else None
     lines: list[bytes] = []
     for (dataset, ocid), records in sorted(groups.items()):
-        records.sort(key=lambda r: r[0][1])
+        records.sort(key=lambda r: r[0][H_SEQ])
         seen: set[str] = set()
         releases: list[Any] = []
         publisher: list[Any] = []
@@ -347,15 +351,15 @@ def compile_partition(
         new_releases: list[Any] = []
         batch_items = 0
         for header, body in records:
-            existing = header[11]
+            existing = header[H_EXISTING]
             if not existing:
                 batch_items += 1
-            if header[6] in seen:
+            if header[H_HASH] in seen:
                 if not existing:
                     result.duplicates += 1
                 continue
-            seen.add(header[6])
-            if header[0] == "r":
+            seen.add(header[H_HASH])
+            if header[H_KIND] == "r":
                 releases.append((header, body))
                 if not existing:
                     new_releases.append((header, body))
@@ -374,14 +378,14 @@ def compile_partition(
                     {
                         "dataset": dataset,
                         "ocid": ocid,
-                        "release_id": header[4],
-                        "date": header[5],
-                        "hash": header[6],
-                        "seq": header[1],
-                        "ocds_version": header[10],
-                        "stdlib": header[9],
-                        "source_id": header[7],
-                        "locator": header[8],
+                        "release_id": header[H_RELEASE_ID],
+                        "date": header[H_DATE],
+                        "hash": header[H_HASH],
+                        "seq": header[H_SEQ],
+                        "ocds_version": header[H_VERSION],
+                        "stdlib": header[H_STDLIB],
+                        "source_id": header[H_SOURCE],
+                        "locator": header[H_LOCATOR],
                         "json": body,
                     }
                 )
@@ -390,48 +394,52 @@ def compile_partition(
                     {
                         "dataset": dataset,
                         "ocid": ocid,
-                        "hash": header[6],
-                        "linked_only": header[12],
-                        "source_id": header[7],
-                        "locator": header[8],
+                        "hash": header[H_HASH],
+                        "linked_only": header[H_LINKED],
+                        "source_id": header[H_SOURCE],
+                        "locator": header[H_LOCATOR],
                         "json": body,
                     }
                 )
         if releases:
-            parsed = [load_json(body, header[9]) for header, body in releases]
+            parsed = [load_json(body, header[H_STDLIB]) for header, body in releases]
             try:
                 compiled = compile_release(parsed)
             except MergeError as error:
                 result.merge_quarantined += sum(
-                    1 for header, _ in records if not header[11] and header[0] == "r"
+                    1 for header, _ in records if not header[H_EXISTING] and header[H_KIND] == "r"
                 )
                 if tables is not None:
                     for header, _ in releases:
                         tables.rows["quarantine"].append(
                             {
                                 "run_id": run_id,
-                                "source_id": header[7],
-                                "locator": header[8],
+                                "source_id": header[H_SOURCE],
+                                "locator": header[H_LOCATOR],
                                 "dataset": dataset,
                                 "ocid": ocid,
-                                "release_id": header[4],
+                                "release_id": header[H_RELEASE_ID],
                                 "kind": "merge",
                                 "reason": f"the releases of {ocid} cannot be merged: {error}",
                             }
                         )
                 continue
             compiled_by = "adal"
-            stdlib = any(header[9] for header, _ in releases)
+            stdlib = any(header[H_STDLIB] for header, _ in releases)
             pairs = sorted(zip(parsed, releases, strict=True), key=lambda pair: pair[0]["date"])
-            provenance = Provenance([(r, (h[4], h[7], h[8])) for r, (h, _) in pairs])
-            dates = [h[5] for h, _ in releases if isinstance(h[5], str)]
+            provenance = Provenance(
+                [(r, (h[H_RELEASE_ID], h[H_SOURCE], h[H_LOCATOR])) for r, (h, _) in pairs]
+            )
+            dates = [h[H_DATE] for h, _ in releases if isinstance(h[H_DATE], str)]
             n_releases = len(releases)
         else:
             header, body = publisher[-1]
-            compiled = load_json(body, header[9])
+            compiled = load_json(body, header[H_STDLIB])
             compiled_by = "publisher"
-            stdlib = bool(header[9])
-            provenance = Provenance([(compiled, (str(compiled.get("id")), header[7], header[8]))])
+            stdlib = bool(header[H_STDLIB])
+            provenance = Provenance(
+                [(compiled, (str(compiled.get("id")), header[H_SOURCE], header[H_LOCATOR]))]
+            )
             dates, n_releases = [], 0
         result.datasets.add(dataset)
         if tables is None:

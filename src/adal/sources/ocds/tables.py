@@ -130,65 +130,24 @@ class Provenance:
         return self.objects.get((name, str(ident)), self.default) if ident is not None else self.default
 
 
-def _documents(
-    rows: Rows, key: Key, parent_type: str, parent_id: str | None, docs: Any, prov: Origin
+# Objects that hang under a parent (planning, tender, award, contract, implementation): their table, and
+# the fields it keeps after (dataset, ocid, parent_type, parent_id, id, position), in schema order.
+_CHILD_FIELDS = {
+    "documents": ("documentType", "title", "url", "datePublished", "format", "language"),
+    "milestones": ("title", "type", "status", "dueDate", "dateMet"),
+    "amendments": ("date", "rationale", "description"),
+}
+
+
+def _children(
+    rows: Rows, table: str, key: Key, parent_type: str, parent_id: str | None, items: Any, prov: Origin
 ) -> None:
-    for position, doc in enumerate(_arr(docs)):
-        rows["documents"].append(
-            (
-                *key,
-                parent_type,
-                parent_id,
-                text(doc.get("id")),
-                position,
-                text(doc.get("documentType")),
-                text(doc.get("title")),
-                text(doc.get("url")),
-                text(doc.get("datePublished")),
-                text(doc.get("format")),
-                text(doc.get("language")),
-                *prov,
-            )
-        )
-
-
-def _milestones(
-    rows: Rows, key: Key, parent_type: str, parent_id: str | None, items: Any, prov: Origin
-) -> None:
-    for position, m in enumerate(_arr(items)):
-        rows["milestones"].append(
-            (
-                *key,
-                parent_type,
-                parent_id,
-                text(m.get("id")),
-                position,
-                text(m.get("title")),
-                text(m.get("type")),
-                text(m.get("status")),
-                text(m.get("dueDate")),
-                text(m.get("dateMet")),
-                *prov,
-            )
-        )
-
-
-def _amendments(
-    rows: Rows, key: Key, parent_type: str, parent_id: str | None, items: Any, prov: Origin
-) -> None:
-    for position, a in enumerate(_arr(items)):
-        rows["amendments"].append(
-            (
-                *key,
-                parent_type,
-                parent_id,
-                text(a.get("id")),
-                position,
-                text(a.get("date")),
-                text(a.get("rationale")),
-                text(a.get("description")),
-                *prov,
-            )
+    fields = _CHILD_FIELDS[table]
+    out = rows[table]
+    for position, child in enumerate(_arr(items)):
+        get = child.get
+        out.append(
+            (*key, parent_type, parent_id, text(get("id")), position, *[text(get(f)) for f in fields], *prov)
         )
 
 
@@ -268,11 +227,21 @@ def flatten_compiled(
     )
     tender_id = text(tender.get("id"))
     of = provenance.of
-    _documents(rows, key, "planning", None, planning.get("documents"), of("planning/documents", ""))
-    _milestones(rows, key, "planning", None, planning.get("milestones"), of("planning/milestones", ""))
-    _documents(rows, key, "tender", tender_id, tender.get("documents"), of("tender/documents", ""))
-    _milestones(rows, key, "tender", tender_id, tender.get("milestones"), of("tender/milestones", ""))
-    _amendments(rows, key, "tender", tender_id, tender.get("amendments"), of("tender/amendments", ""))
+    _children(
+        rows, "documents", key, "planning", None, planning.get("documents"), of("planning/documents", "")
+    )
+    _children(
+        rows, "milestones", key, "planning", None, planning.get("milestones"), of("planning/milestones", "")
+    )
+    _children(
+        rows, "documents", key, "tender", tender_id, tender.get("documents"), of("tender/documents", "")
+    )
+    _children(
+        rows, "milestones", key, "tender", tender_id, tender.get("milestones"), of("tender/milestones", "")
+    )
+    _children(
+        rows, "amendments", key, "tender", tender_id, tender.get("amendments"), of("tender/amendments", "")
+    )
     _items(rows, key, "tender", tender_id, tender.get("items"), of("tender/items", ""))
 
     for lot in _arr(tender.get("lots")):
@@ -372,7 +341,7 @@ def flatten_compiled(
                     *prov,
                 )
             )
-        _documents(rows, key, "bid", bid_id, bid.get("documents"), prov)
+        _children(rows, "documents", key, "bid", bid_id, bid.get("documents"), prov)
 
     for position, award in enumerate(_arr(compiled.get("awards"))):
         award_id = text(award.get("id"))
@@ -410,8 +379,8 @@ def flatten_compiled(
                 )
             )
         _items(rows, key, "award", award_id, award.get("items"), prov)
-        _documents(rows, key, "award", award_id, award.get("documents"), prov)
-        _amendments(rows, key, "award", award_id, award.get("amendments"), prov)
+        _children(rows, "documents", key, "award", award_id, award.get("documents"), prov)
+        _children(rows, "amendments", key, "award", award_id, award.get("amendments"), prov)
 
     for position, contract in enumerate(_arr(compiled.get("contracts"))):
         contract_id = text(contract.get("id"))
@@ -435,9 +404,9 @@ def flatten_compiled(
             )
         )
         _items(rows, key, "contract", contract_id, contract.get("items"), prov)
-        _documents(rows, key, "contract", contract_id, contract.get("documents"), prov)
-        _milestones(rows, key, "contract", contract_id, contract.get("milestones"), prov)
-        _amendments(rows, key, "contract", contract_id, contract.get("amendments"), prov)
+        _children(rows, "documents", key, "contract", contract_id, contract.get("documents"), prov)
+        _children(rows, "milestones", key, "contract", contract_id, contract.get("milestones"), prov)
+        _children(rows, "amendments", key, "contract", contract_id, contract.get("amendments"), prov)
         implementation = _obj(contract.get("implementation"))
         for t_position, transaction in enumerate(_arr(implementation.get("transactions"))):
             t_amount, t_currency = _value(transaction.get("value") or transaction.get("amount"))
@@ -455,6 +424,10 @@ def flatten_compiled(
                     *prov,
                 )
             )
-        _milestones(rows, key, "implementation", contract_id, implementation.get("milestones"), prov)
-        _documents(rows, key, "implementation", contract_id, implementation.get("documents"), prov)
+        _children(
+            rows, "milestones", key, "implementation", contract_id, implementation.get("milestones"), prov
+        )
+        _children(
+            rows, "documents", key, "implementation", contract_id, implementation.get("documents"), prov
+        )
     return rows
