@@ -2,7 +2,7 @@
 
 One ``adal ingest`` is one transaction: a process killed at any point leaves the warehouse as it was,
 and running the same command again completes it. A file whose bytes are unchanged since a completed
-ingest (same SHA-256, encoding and dataset option) is not read again. A release's identity is its
+ingest (same path, size and mtime, or same SHA-256; same encoding and dataset options) is not read again. A release's identity is its
 content (a hash of its canonical JSON): reading it twice stores it once; new releases of a known ocid
 recompile that ocid only.
 """
