@@ -314,3 +314,24 @@ def test_shipped_sample_for_machines_without_shared_data(tmp_path: Path) -> None
     with Executor(warehouse, read_only=True) as ex:
         assert ex.scalar("SELECT count(DISTINCT dataset) FROM processes") == 3
         assert ex.scalar("SELECT count(*) FROM quarantine") <= 1
+
+
+def test_progress_reports_each_phase(tmp_path: Path, warehouse: str) -> None:
+    from adal.warehouse.loader import ProgressReport
+
+    path = tmp_path / "p.jsonl"
+    path.write_text(
+        "".join(json.dumps(release(n, f"ocds-abc123-{n}", "2024-01-01")) + "\n" for n in range(50))
+    )
+    reports: list[ProgressReport] = []
+    with Executor(warehouse) as ex:
+        ingest(ex, [str(path)], progress=reports.append)
+    phases = [r.phase for r in reports]
+    assert phases.index("reading") < phases.index("compiling") < phases.index("loading")
+    last_read = [r for r in reports if r.phase == "reading"][-1]
+    assert (last_read.done, last_read.total, last_read.items) == (
+        path.stat().st_size,
+        path.stat().st_size,
+        50,
+    )
+    assert [r for r in reports if r.phase == "compiling"][-1].done == 1

@@ -8,11 +8,11 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from adal.cli.common import WarehouseOption
 from adal.warehouse.executor import Executor, warehouse_path
-from adal.warehouse.loader import Summary, ingest
+from adal.warehouse.loader import ProgressReport, Summary, ingest
 
 
 def print_summary(console: Console, summary: Summary, path: str) -> None:
@@ -55,34 +55,41 @@ def register(app: typer.Typer) -> None:
         """
         console = Console(stderr=True)
         path = warehouse_path(warehouse)
-        total = 0
         with (
             Executor(path) as executor,
             Progress(
-                TextColumn("[bold]ingest"),
+                TextColumn("[bold]{task.description:<9}"),
                 BarColumn(),
-                DownloadColumn(),
-                TextColumn("{task.fields[items]:,} items · {task.fields[rate]:,.0f}/s"),
+                TextColumn("{task.fields[detail]}"),
                 TimeElapsedColumn(),
                 console=console,
                 transient=True,
                 disable=not console.is_terminal,
             ) as progress,
         ):
-            task = progress.add_task("ingest", total=None, items=0, rate=0.0)
+            task = progress.add_task("reading", total=None, detail="")
 
-            def tick(nbytes: int, items: int) -> None:
-                nonlocal total
-                total += nbytes
+            def show(report: ProgressReport) -> None:
                 elapsed = progress.tasks[0].elapsed or 0.0
-                progress.update(task, completed=total, items=items, rate=items / elapsed if elapsed else 0.0)
+                if report.phase == "reading":
+                    size = f"{report.done / 1e6:,.0f}" + (
+                        f"/{report.total / 1e6:,.0f}" if report.total else ""
+                    )
+                    rate = report.items / elapsed if elapsed else 0.0
+                    detail = f"{size} MB · {report.items:,} items · {rate:,.0f} items/s"
+                else:
+                    unit = "partitions" if report.phase == "compiling" else "tables"
+                    detail = f"{report.done}/{report.total} {unit} · {report.items:,} items"
+                progress.update(
+                    task, description=report.phase, completed=report.done, total=report.total, detail=detail
+                )
 
             summary = ingest(
                 executor,
                 paths,
                 dataset=dataset,
                 encoding=encoding,
-                progress=tick,
+                progress=show,
                 arguments=shlex.join(sys.argv[1:]),
             )
         print_summary(console, summary, path)

@@ -84,7 +84,17 @@ class Summary:
         }
 
 
-Progress = Callable[[int, int], None]  # (bytes done, releases done)
+@dataclass(frozen=True)
+class ProgressReport:
+    """Where an ingest is: the phase, how far it is (bytes read, partitions compiled, tables loaded)."""
+
+    phase: str  # reading | compiling | loading
+    done: int
+    total: int | None
+    items: int  # items read so far
+
+
+Progress = Callable[[ProgressReport], None]
 
 
 class _Buffer:
@@ -142,6 +152,7 @@ class Ingest:
         self.arguments = arguments
         self.summary = Summary()
         self.withdrawn: set[int] = set()
+        self.unchanged_items = 0
         self.spool_dir = (
             os.path.dirname(os.path.abspath(executor.path)) if executor.path != ":memory:" else None
         )
@@ -169,7 +180,13 @@ class Ingest:
                 stager.cursor = (
                     int(ex.scalar("SELECT coalesce(max(seq), 0) FROM releases")) >> SEQ_SHIFT
                 ) + 1
-                stager.progress = lambda size: self._tick(size)
+                self.stager = stager
+                self.bytes_total = (
+                    None
+                    if any(f.path.lower().endswith((".gz", ".zip")) or f.size is None for f in files)
+                    else sum(f.size or 0 for f in files)
+                )
+                stager.progress = self._tick
                 clock = time.perf_counter()
                 for input_file in files:
                     self._file(input_file, stager)
@@ -253,6 +270,7 @@ class Ingest:
             s.loaded += loaded
             s.quarantined += quarantined
             s.skipped += items - loaded - quarantined
+            self.unchanged_items += items
             self._tick(input_file.size or 0)
             return
         source_id = int(self.executor.scalar("SELECT nextval('source_seq')"))
@@ -322,13 +340,18 @@ class Ingest:
                 self.run_id,
             ],
         )
-        if not input_file.path.lower().endswith((".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz")):
-            self._tick(0)
+        # JSON Lines were counted chunk by chunk as they were parsed; other files count when done.
+        self._tick(0 if input_file.format == "json-lines" else input_file.size or 0)
 
     def _tick(self, nbytes: int) -> None:
         self.summary.bytes_read += nbytes
         if self.progress is not None:
-            self.progress(nbytes, self.summary.items_read)
+            items = self.unchanged_items + self.stager.items
+            self.progress(ProgressReport("reading", self.summary.bytes_read, self.bytes_total, items))
+
+    def _report(self, phase: str, done: int, total: int) -> None:
+        if self.progress is not None:
+            self.progress(ProgressReport(phase, done, total, self.summary.items_read))
 
     # -- pass 2 --------------------------------------------------------------------------------------
 
@@ -385,7 +408,9 @@ class Ingest:
         ]
         results: Iterator[Compiled] = pool.imap(compile_partition, tasks, ordered=False)
         s = self.summary
-        for result in results:
+        self._report("compiling", 0, len(tasks))
+        for done, result in enumerate(results, 1):
+            self._report("compiling", done, len(tasks))
             s.new_releases += result.new_releases
             s.duplicates += result.duplicates
             s.recompiled += result.recompiled
@@ -417,7 +442,9 @@ class Ingest:
             "DELETE FROM quarantine q WHERE kind = 'merge' AND EXISTS"
             " (SELECT 1 FROM affected a WHERE a.dataset = q.dataset AND a.ocid = q.ocid)"
         )
-        for table in ("releases", "publisher_compiled", "compiled_releases", *CANONICAL_TABLES, "quarantine"):
+        tables = ("releases", "publisher_compiled", "compiled_releases", *CANONICAL_TABLES, "quarantine")
+        for done, table in enumerate(tables):
+            self._report("loading", done, len(tables))
             pattern = files(table)
             if pattern is not None:
                 clock = time.perf_counter()

@@ -557,6 +557,7 @@ class Stager:
         self.keys: set[str] = set()
         self.cursor = 0  # item numbers, the high bits of seq
         self.progress: Callable[[int], None] | None = None
+        self.items = 0  # items staged so far, for progress
 
     def stage(self, state: FileState, encoding: str | None) -> None:
         self.files.append(state)
@@ -592,6 +593,7 @@ class Stager:
         staged = result.get() if isinstance(result, AsyncResult) else result
         state.pending -= 1
         state.staged.items += staged.items
+        self.items += staged.items
         state.staged.problems.extend(staged.problems)
         self.keys |= staged.keys
         if staged.undecodable is not None and state.staged.undecodable is None:
