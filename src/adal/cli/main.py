@@ -35,6 +35,10 @@ def run() -> None:
     except AdalError as error:
         typer.echo(f"adal: {error}", err=True)
         sys.exit(1)
+    except OSError as error:  # disk full, permission denied: the system's own sentence, with the file
+        where = f"{error.filename}: " if error.filename else ""
+        typer.echo(f"adal: {where}{error.strerror or error}", err=True)
+        sys.exit(1)
     except KeyboardInterrupt:
         typer.echo("adal: interrupted; the warehouse is as it was before this command", err=True)
         sys.exit(130)
