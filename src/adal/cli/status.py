@@ -13,6 +13,8 @@ from adal.cli.common import WarehouseOption
 from adal.warehouse.executor import Executor, warehouse_path
 from adal.warehouse.status import status
 
+SHOWN_DATASETS = 5
+
 
 def register(app: typer.Typer) -> None:
     @app.command("status")
@@ -35,14 +37,19 @@ def register(app: typer.Typer) -> None:
             if key != "coverage":
                 counts.add_row(key, f"{value:,}")
         console.print(counts)
-        if result["coverage"]:
-            fields = list(result["coverage"][0])
-            coverage = Table(title="Field coverage (share of processes)")
-            for name in fields:
-                coverage.add_column(name.replace("_", " "), justify="left" if name == "dataset" else "right")
-            for row in result["coverage"][:40]:
-                coverage.add_row(*(_cell(v) for v in row.values()))
-            console.print(coverage)
+        coverage = result["coverage"]
+        if coverage:
+            # Fields down, datasets across (the largest first): readable in a terminal of any width.
+            shown = coverage[:SHOWN_DATASETS]
+            table = Table(title="Field coverage: share of processes with each field")
+            table.add_column("field")
+            for row in shown:
+                table.add_column(str(row["dataset"]), justify="right")
+            for field in list(coverage[0])[1:]:
+                table.add_row(field.replace("_", " "), *(_cell(row[field]) for row in shown))
+            console.print(table)
+            if len(coverage) > SHOWN_DATASETS:
+                console.print(f"{len(coverage) - SHOWN_DATASETS} more datasets: adal status --json")
 
 
 def _cell(value: object) -> str:
