@@ -10,9 +10,8 @@ import typer
 from rich.console import Console
 
 from adal.cli.common import WarehouseOption
-from adal.cli.ingest import print_summary
+from adal.cli.ingest import ingest_with_progress, print_summary
 from adal.warehouse.executor import Executor, warehouse_path
-from adal.warehouse.loader import ingest
 from adal.warehouse.status import status
 
 
@@ -40,7 +39,7 @@ def register(app: typer.Typer) -> None:
         path = warehouse_path(warehouse)
         console.print(f"adal demo: ingesting {', '.join(paths)} into {path}")
         with Executor(path) as executor:
-            summary = ingest(executor, paths, arguments="demo")
+            summary = ingest_with_progress(executor, paths, console, arguments="demo")
             result = status(executor)
         print_summary(console, summary, path)
         out = Console()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shlex
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -31,6 +31,35 @@ def print_summary(console: Console, summary: Summary, path: str) -> None:
         console.print("  see them with: adal quarantine")
 
 
+def ingest_with_progress(executor: Executor, paths: list[str], console: Console, **options: Any) -> Summary:
+    """Run an ingest with a progress bar on the console (when it is a terminal)."""
+    with Progress(
+        TextColumn("[bold]{task.description:<9}"),
+        BarColumn(),
+        TextColumn("{task.fields[detail]}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        disable=not console.is_terminal,
+    ) as progress:
+        task = progress.add_task("reading", total=None, detail="")
+
+        def show(report: ProgressReport) -> None:
+            elapsed = progress.tasks[0].elapsed or 0.0
+            if report.phase == "reading":
+                size = f"{report.done / 1e6:,.0f}" + (f"/{report.total / 1e6:,.0f}" if report.total else "")
+                rate = report.items / elapsed if elapsed else 0.0
+                detail = f"{size} MB · {report.items:,} items · {rate:,.0f} items/s"
+            else:
+                unit = "partitions" if report.phase == "compiling" else "tables"
+                detail = f"{report.done}/{report.total} {unit} · {report.items:,} items"
+            progress.update(
+                task, description=report.phase, completed=report.done, total=report.total, detail=detail
+            )
+
+        return ingest(executor, paths, progress=show, **options)
+
+
 def register(app: typer.Typer) -> None:
     @app.command("ingest")
     def ingest_command(
@@ -55,41 +84,13 @@ def register(app: typer.Typer) -> None:
         """
         console = Console(stderr=True)
         path = warehouse_path(warehouse)
-        with (
-            Executor(path) as executor,
-            Progress(
-                TextColumn("[bold]{task.description:<9}"),
-                BarColumn(),
-                TextColumn("{task.fields[detail]}"),
-                TimeElapsedColumn(),
-                console=console,
-                transient=True,
-                disable=not console.is_terminal,
-            ) as progress,
-        ):
-            task = progress.add_task("reading", total=None, detail="")
-
-            def show(report: ProgressReport) -> None:
-                elapsed = progress.tasks[0].elapsed or 0.0
-                if report.phase == "reading":
-                    size = f"{report.done / 1e6:,.0f}" + (
-                        f"/{report.total / 1e6:,.0f}" if report.total else ""
-                    )
-                    rate = report.items / elapsed if elapsed else 0.0
-                    detail = f"{size} MB · {report.items:,} items · {rate:,.0f} items/s"
-                else:
-                    unit = "partitions" if report.phase == "compiling" else "tables"
-                    detail = f"{report.done}/{report.total} {unit} · {report.items:,} items"
-                progress.update(
-                    task, description=report.phase, completed=report.done, total=report.total, detail=detail
-                )
-
-            summary = ingest(
+        with Executor(path) as executor:
+            summary = ingest_with_progress(
                 executor,
                 paths,
+                console,
                 dataset=dataset,
                 encoding=encoding,
-                progress=show,
                 arguments=shlex.join(sys.argv[1:]),
             )
         print_summary(console, summary, path)

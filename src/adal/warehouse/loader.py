@@ -1,10 +1,11 @@
 """Load OCDS into the warehouse: stage, deduplicate, recompile what changed, replace its rows.
 
 One ``adal ingest`` is one transaction: a process killed at any point leaves the warehouse as it was,
-and running the same command again completes it. A file whose bytes are unchanged since a completed
-ingest (same path, size and mtime, or same SHA-256; same encoding and dataset options) is not read again. A release's identity is its
-content (a hash of its canonical JSON): reading it twice stores it once; new releases of a known ocid
-recompile that ocid only.
+and running the same command again completes it. A file unchanged since a completed ingest (same path,
+size and mtime, or same SHA-256; same encoding and dataset options) is not read again. A release's
+identity is its content (a hash of its canonical JSON): reading it twice stores it once; new releases
+of a known ocid recompile that ocid only. The parsing and compiling is in ``sources/ocds/pipeline.py``;
+this module orders it and writes the warehouse.
 """
 
 from __future__ import annotations

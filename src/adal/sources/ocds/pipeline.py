@@ -62,7 +62,7 @@ if (
     TYPE_CHECKING
 ):  # Arrow is imported where rows are written: a re-ingest that finds nothing new never loads it
     import pyarrow as pa  # seq = (item number << 16) | index of the release within that item (a line, a package)
-_FLUSH_BYTES = 1 << 20
+_FLUSH_BYTES = 8 << 20  # a process's partition buffers are written out at this size
 _PREFIX = re.compile(r"^(ocds-[0-9a-z]{6})", re.IGNORECASE)
 
 CANONICAL_TABLES = (
@@ -171,7 +171,7 @@ class PartitionWriter:
         record = orjson.dumps(header) + b"\t" + body + b"\n"
         self.buffers[self.plan.partition(dataset, ocid)].append(record)
         self.size += len(record)
-        if self.size >= _FLUSH_BYTES * 8:
+        if self.size >= _FLUSH_BYTES:
             self.flush()
 
     def flush(self) -> None:
