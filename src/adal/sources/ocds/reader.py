@@ -40,7 +40,7 @@ NOT_JSON_SUFFIXES = frozenset(
     {".xml", ".md", ".txt", ".csv", ".xlsx", ".xls", ".ods", ".pdf", ".html", ".htm", ".doc", ".docx", ".rst"}
 )
 # Documents larger than this (decompressed) stream through ijson instead of being parsed whole.
-WHOLE_DOCUMENT_LIMIT = int(os.environ.get("ADAL_WHOLE_DOCUMENT_LIMIT", str(256 * 1024 * 1024)))
+WHOLE_DOCUMENT_LIMIT = int(os.environ.get("ADAL_WHOLE_DOCUMENT_LIMIT", str(64 * 1024 * 1024)))
 _CHUNK = 1 << 16  # small reads: a truncated gzip loses at most this much of what precedes the damage
 
 
