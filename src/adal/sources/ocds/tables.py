@@ -12,6 +12,8 @@ import math
 from collections import defaultdict
 from typing import Any
 
+from adal.linkage.identifiers import KZ_SCHEMES, normalize, validity
+
 Row = tuple[Any, ...]  # one row, in the column order of the table in warehouse/sql/schema.sql
 Rows = dict[str, list[Row]]
 Key = tuple[str, str | None]  # (dataset, ocid): the first two columns of every canonical table
@@ -83,8 +85,10 @@ def org_key(identifier: Any) -> str | None:
     scheme, ident = text(identifier.get("scheme")), text(identifier.get("id"))
     if not scheme or not ident:
         return None
-    ident = ident.strip()
-    return f"{scheme.strip()}-{ident}" if ident else None
+    scheme, ident = scheme.strip(), ident.strip()
+    if scheme in KZ_SCHEMES:
+        ident = normalize(ident)  # "0001 4000 1239" and "000140001239" are one organisation
+    return f"{scheme}-{ident}" if ident else None
 
 
 def _period(value: Any) -> tuple[str | None, str | None]:
@@ -304,6 +308,7 @@ def flatten_compiled(
                     text(identifier.get("legalName")),
                     primary,
                     org_key(identifier),
+                    validity(text(identifier.get("scheme")), text(identifier.get("id"))),
                     *prov,
                 )
             )

@@ -166,6 +166,7 @@ CREATE TABLE IF NOT EXISTS parties (
 CREATE TABLE IF NOT EXISTS party_identifiers (
     dataset VARCHAR, ocid VARCHAR, party_id VARCHAR, scheme VARCHAR, identifier VARCHAR, legal_name VARCHAR,
     is_primary BOOLEAN, org_key VARCHAR,
+    check_digit_ok BOOLEAN,             -- KZ-BIN/KZ-IIN: whether the check digit is right; NULL for other schemes
     release_id VARCHAR, source_id INTEGER, locator VARCHAR
 );
 

@@ -1,0 +1,1 @@
+"""Identifiers (BIN/IIN), name normalisation and entity resolution across registers."""
