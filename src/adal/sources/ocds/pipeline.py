@@ -52,16 +52,17 @@ from adal.sources.ocds.tables import Provenance, flatten_compiled, scrub_surroga
 
 CHUNK_BYTES = 4 << 20  # JSON Lines are parsed in blocks of about this size
 PARTITION_BYTES = 32 << 20  # about this much JSON per partition of pass 2
+# seq = (item number << 16) | index of the release within that item (a line, a package): input order.
 SEQ_SHIFT = 16
 
 # Positions in a partition record's header.
 (H_KIND, H_SEQ, H_DATASET, H_OCID, H_RELEASE_ID, H_DATE, H_HASH, H_SOURCE, H_LOCATOR, H_STDLIB, H_VERSION,
  H_EXISTING, H_LINKED) = range(13)  # fmt: skip
 
-if (
-    TYPE_CHECKING
-):  # Arrow is imported where rows are written: a re-ingest that finds nothing new never loads it
-    import pyarrow as pa  # seq = (item number << 16) | index of the release within that item (a line, a package)
+# Arrow is imported where rows are written, so that a re-ingest that finds nothing new never loads it.
+if TYPE_CHECKING:
+    import pyarrow as pa
+
 _FLUSH_BYTES = 8 << 20  # a process's partition buffers are written out at this size
 _PREFIX = re.compile(r"^(ocds-[0-9a-z]{6})", re.IGNORECASE)
 
@@ -80,14 +81,6 @@ CANONICAL_TABLES = (
     "parties",
     "party_identifiers",
     "documents",
-)
-OUTPUT_TABLES = (
-    *CANONICAL_TABLES,
-    "compiled_releases",
-    "releases",
-    "publisher_compiled",
-    "quarantine",
-    "affected",
 )
 
 
