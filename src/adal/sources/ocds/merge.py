@@ -12,9 +12,13 @@ compare adal's compiled releases with the ones their other tools make:
 * arrays of non-objects and ``wholeListMerge`` arrays are replaced whole; empty arrays and objects add
   nothing; ``null`` removes a field but leaves the objects on its path.
 
-The algorithm flattens each release into ``{path: value}``, overlays the paths in date order, and rebuilds
-the object. Merge rules come from a trie of the shipped schema, and objects without ``id`` get a counter
-instead of a UUID; both are only speed-ups.
+The reference algorithm flattens each release into ``{path: value}``, overlays the paths in date order,
+and rebuilds the object (``_flat_compile``). Two faster paths give the same result where they can: one
+release is copied once (``_single_compile``), and several are merged on nested objects
+(``_direct_compile``); either raises ``_Conflict`` where it might differ (an id seen as 1 and as "1", a
+value turning between leaf, object and array, duplicate ids in one array) and the reference algorithm
+takes over. Merge rules come from a trie of the shipped schema, and objects without ``id`` get a counter
+instead of a UUID. Tests compare all three with ocdsmerge on real data and generated releases.
 """
 
 from __future__ import annotations
