@@ -14,9 +14,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from adal.errors import MergeError
+from adal.sources.ocds import merge
 from adal.sources.ocds.merge import compile_release
 from adal.sources.ocds.reader import Release, UndecodableFile, discover, read
-from adal.sources.ocds.rules import default_rules, schema_path
+from adal.sources.ocds.rules import default_rules, default_trie, schema_path
 
 
 @pytest.fixture(scope="module")
@@ -140,6 +141,9 @@ def test_generated_releases_compile_as_reference(generated: list[dict[str, Any]]
     else:
         assert got is not None
         assert orjson.dumps(got) == orjson.dumps(expected)
+        # The reference algorithm on its own, which the fast paths fall back to.
+        flat = merge._flat_compile(merge.sort_releases(generated), default_trie())
+        assert orjson.dumps(flat) == orjson.dumps(expected)
 
 
 def test_release_without_date_is_refused() -> None:
