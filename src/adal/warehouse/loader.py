@@ -70,20 +70,6 @@ class Summary:
     bytes_read: int = 0
     datasets: set[str] = field(default_factory=set)
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "files": self.files,
-            "files_unchanged": self.files_unchanged,
-            "items_read": self.items_read,
-            "loaded": self.loaded,
-            "new_releases": self.new_releases,
-            "duplicates": self.duplicates,
-            "quarantined": self.quarantined,
-            "skipped": self.skipped,
-            "recompiled_processes": self.recompiled,
-            "datasets": sorted(self.datasets),
-        }
-
 
 @dataclass(frozen=True)
 class ProgressReport:

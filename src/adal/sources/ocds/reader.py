@@ -101,10 +101,6 @@ class InputFile:
     skipped: str | None = None
     notes: list[str] = field(default_factory=list)
 
-    @property
-    def suffixes(self) -> list[str]:
-        return [s.lower() for s in Path(self.path).suffixes]
-
 
 def _is_gzip(name: str) -> bool:
     return name.lower().endswith(".gz")
@@ -114,7 +110,8 @@ def discover(paths: list[str]) -> Iterator[InputFile]:
     """Walk the given paths (files, directories, zips) in a stable order."""
     for raw in paths:
         if raw == "-":
-            yield InputFile("<stdin>", lambda: _Unclosable(sys.stdin.buffer))  # type: ignore[arg-type,return-value]
+            # Read through, but never closed: closing a _Replay leaves the stream under it open.
+            yield InputFile("<stdin>", lambda: _Replay(b"", sys.stdin.buffer))  # type: ignore[arg-type,return-value]
             continue
         path = Path(raw)
         if not path.exists():
@@ -149,21 +146,6 @@ def _expand(path: Path) -> Iterator[InputFile]:
         return
     stat = path.stat()
     yield InputFile(name, lambda: open(path, "rb"), size=stat.st_size, mtime_ns=stat.st_mtime_ns)  # noqa: SIM115 -- the reader closes it
-
-
-class _Unclosable(io.RawIOBase):
-    """Standard input, read through but left open."""
-
-    def __init__(self, stream: IO[bytes]) -> None:
-        self._stream = stream
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        data = self._stream.read(len(buffer))
-        buffer[: len(data)] = data
-        return len(data)
 
 
 def _zip_opener(path: Path, member: str) -> Callable[[], IO[bytes]]:
@@ -391,8 +373,8 @@ def _read_document(head: bytes, stream: IO[bytes], encoding: str, input_file: In
     decoder = json.JSONDecoder()
     string = text if isinstance(text, str) else text.decode("utf-8")
     position = 0
-    index = 0
     values: list[Any] = []
+    damage: Problem | None = None
     try:
         while True:
             while position < len(string) and string[position].isspace():
@@ -401,25 +383,22 @@ def _read_document(head: bytes, stream: IO[bytes], encoding: str, input_file: In
                 break
             value, position = decoder.raw_decode(string, position)
             values.append(value)
-            index += 1
     except json.JSONDecodeError as error:
-        if index <= 1:
-            message = first_error if index == 0 else error
+        if len(values) <= 1:  # not concatenated JSON, just invalid
+            message = first_error if not values else error
             yield Problem("document", f"invalid JSON: {_json_error(message)}", raw=string[:2000])
             return
-        input_file.format = "concatenated-json"
-        for number, value in enumerate(values):
-            yield from explode(value, f"value {number + 1}", stdlib=True)
         line = string.count("\n", 0, error.pos) + 1
-        yield Problem(f"value {index + 1} (line {line})", f"invalid JSON: {_json_error(error)}")
-        return
+        damage = Problem(f"value {len(values) + 1} (line {line})", f"invalid JSON: {_json_error(error)}")
     input_file.format = "concatenated-json"
-    for number, value in enumerate(values):
-        yield from explode(value, f"value {number + 1}", stdlib=True)
+    for number, value in enumerate(values, 1):
+        yield from explode(value, f"value {number}", stdlib=True)
+    if damage is not None:
+        yield damage
 
 
 class _Replay(io.RawIOBase):
-    """A stream that first gives back bytes already read, then the rest of the stream."""
+    """A stream that first gives back bytes already read, then the rest of the stream (left open)."""
 
     def __init__(self, head: bytes, rest: IO[bytes]) -> None:
         self._head = memoryview(head)
