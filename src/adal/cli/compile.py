@@ -22,8 +22,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Merge releases by ocid and write one compiled release per line to stdout.
 
-        Reads every form `adal ingest` reads. Problems (invalid JSON, releases that cannot be merged) are
-        reported on stderr and skipped; the exit code is 0 when every input could be read.
+        Reads every form `adal ingest` reads. Problems (invalid JSON, releases that cannot be merged) are reported on stderr and skipped; the exit code is 0 when every input could be read.
         """
 
         def report(message: str) -> None:

@@ -32,8 +32,7 @@ def register(app: typer.Typer) -> None:
         warehouse: WarehouseOption = None,
         data: Annotated[list[str] | None, typer.Option(help="Ingest these paths instead.")] = None,
     ) -> None:
-        """Ingest the real sample data (../shared/data/ocds, or the sample shipped with adal) and print
-        the warehouse summary."""
+        """Ingest the real sample data (../shared/data/ocds, or the sample shipped with adal) and print the warehouse summary."""
         console = Console(stderr=True)
         paths = data or sample_data()
         path = warehouse_path(warehouse)

@@ -21,8 +21,7 @@ def register(app: typer.Typer) -> None:
         warehouse: WarehouseOption = None,
         as_json: Annotated[bool, typer.Option("--json", help="JSON Lines instead of a table.")] = False,
     ) -> None:
-        """List ocids whose publisher compiledRelease differs from adal's merge of the embedded releases,
-        with the fields that differ."""
+        """List ocids whose publisher compiledRelease differs from adal's merge of the embedded releases, with the fields that differ."""
         with Executor(warehouse_path(warehouse), read_only=True) as executor:
             found = list(differences(executor))
         if as_json:

@@ -64,7 +64,10 @@ def register(app: typer.Typer) -> None:
     @app.command("ingest")
     def ingest_command(
         paths: Annotated[
-            list[str], typer.Argument(help="Files, directories (walked recursively) or .zip/.gz.")
+            list[str],
+            typer.Argument(
+                help="Files, directories (walked recursively), .zip/.gz, or - for standard input."
+            ),
         ],
         warehouse: WarehouseOption = None,
         dataset: Annotated[
@@ -78,9 +81,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Load OCDS releases and records into the warehouse, compile them, and print what happened.
 
-        Reads release and record packages, releases, records, JSON arrays, JSON Lines and concatenated
-        JSON, plain or in .gz and .zip. Bad input is quarantined with its reason, never lost: the summary
-        reconciles read = loaded + quarantined + skipped. One run is one transaction.
+        Reads release and record packages, releases, records, JSON arrays, JSON Lines and concatenated JSON, plain or in .gz and .zip. Bad input is quarantined with its reason, never lost: the summary reconciles read = loaded + quarantined + skipped. One run is one transaction.
         """
         console = Console(stderr=True)
         path = warehouse_path(warehouse)

@@ -24,8 +24,7 @@ def register(app: typer.Typer) -> None:
             bool, typer.Option("--json", help="Print one JSON object instead of tables.")
         ] = False,
     ) -> None:
-        """Print counts (sources, processes, releases, bids, awards, contracts, parties, quarantined) and
-        field coverage per dataset: the share of processes with each key field."""
+        """Print counts (sources, processes, releases, bids, awards, contracts, parties, quarantined) and field coverage per dataset: the share of processes with each key field."""
         with Executor(warehouse_path(warehouse), read_only=True) as executor:
             result = status(executor)
         if as_json:
