@@ -27,7 +27,7 @@ def register(app: typer.Typer) -> None:
     def quarantine_command(
         warehouse: WarehouseOption = None,
         kind: Annotated[
-            str | None, typer.Option(help="Only this kind: file, json, release or merge.")
+            str | None, typer.Option(help="Only this kind: file, json, release, merge or register.")
         ] = None,
         limit: Annotated[int, typer.Option(help="At most this many rows.")] = 1000,
         as_json: Annotated[bool, typer.Option("--json", help="JSON Lines instead of a table.")] = False,

@@ -56,6 +56,9 @@ class Executor:
         self.connection.execute("SET enable_progress_bar = false")
         if not read_only:
             self.connection.execute(sql_file("schema.sql"))
+            from adal.sources.registers.spec import ddl
+
+            self.connection.execute(ddl())
         elif not self.has_table("processes"):
             raise WarehouseError(f"{path}: not an adal warehouse (no processes table)")
 

@@ -39,6 +39,8 @@ from adal.sources.ocds.pipeline import (
     worker_pool,
 )
 from adal.sources.ocds.reader import InputFile, discover
+from adal.sources.registers.reader import Row, read_rows, register_for
+from adal.sources.registers.spec import Register
 from adal.warehouse.executor import Executor
 
 __all__ = ["Summary", "dataset_of", "ingest"]
@@ -112,6 +114,19 @@ class _Buffer:
             self.executor.connection.unregister("_batch")
 
 
+_KEPT_APART = {
+    "ground_truth.jsonl": "the ground truth of a synthetic world, kept apart from its data",
+    "ground_truth.jsonl.gz": "the ground truth of a synthetic world, kept apart from its data",
+    "adal-world.json": "the manifest of a synthetic world",
+    "datapackage.json": "describes the register files beside it",
+}
+
+
+def _kept_apart(path: str) -> str | None:
+    """Why a file that is not data is skipped: ground truth, manifests and descriptors."""
+    return _KEPT_APART.get(os.path.basename(path).lower())
+
+
 def _sha256(input_file: InputFile) -> str:
     digest = hashlib.sha256()
     with input_file.open_raw() as stream:
@@ -131,8 +146,10 @@ class Ingest:
         encoding: str | None = None,
         progress: Progress | None = None,
         arguments: str = "",
+        source: str = "auto",
     ) -> None:
         self.executor = executor
+        self.source = source
         self.dataset = dataset
         self.encoding = encoding
         self.progress = progress
@@ -145,7 +162,13 @@ class Ingest:
         )
 
     def run(self, paths: list[str]) -> Summary:
-        files = list(discover(paths))  # raises UsageError for a missing path before anything is written
+        # Raises UsageError for a missing path before anything is written. The warehouse itself, when it
+        # lies inside a directory being ingested, is not input.
+        own = {os.path.abspath(self.executor.path) + suffix for suffix in ("", ".wal")}
+        files = [f for f in discover(paths) if os.path.abspath(f.path) not in own]
+        self.register_dirs = {
+            os.path.dirname(f.path) for f in files if os.path.basename(f.path) == "datapackage.json"
+        }
         estimated = estimated_bytes(files)
         workers = worker_count(estimated)
         partitions = partition_count(estimated, workers)
@@ -176,7 +199,12 @@ class Ingest:
                 stager.progress = self._tick
                 clock = time.perf_counter()
                 for input_file in files:
-                    self._file(input_file, stager)
+                    register = self._register_of(input_file)
+                    if register is not None:
+                        self._register_file(input_file, register)
+                    else:
+                        input_file.skipped = input_file.skipped or _kept_apart(input_file.path)
+                        self._file(input_file, stager)
                 stager.drain()
                 self.quarantine.flush()
                 log.info(
@@ -230,6 +258,15 @@ class Ingest:
                 shutil.copyfileobj(source, target, 1 << 20)
             input_file.open_raw = lambda: open(copy, "rb")  # noqa: SIM115 -- the reader closes it
             input_file.size = os.path.getsize(copy)
+        sha = self._sha_if_changed(input_file)
+        if sha is None:
+            return
+        source_id = int(self.executor.scalar("SELECT nextval('source_seq')"))
+        stager.stage(FileState(input_file, source_id, sha), self.encoding)
+
+    def _sha_if_changed(self, input_file: InputFile) -> str | None:
+        """The file's SHA-256 if it must be read; ``None`` (and counted) if an earlier ingest read it."""
+        s = self.summary
         encoding_option = self.encoding or ""
         dataset_option = self.dataset or ""
         # A file already ingested with the same options is not read again: known by its path, size and
@@ -259,9 +296,133 @@ class Ingest:
             s.skipped += items - loaded - quarantined
             self.unchanged_items += items
             self._tick(input_file.size or 0)
+            return None
+        return sha
+
+    # -- registers -------------------------------------------------------------------------------------
+
+    def _register_of(self, input_file: InputFile) -> Register | None:
+        """The register a file holds: a known name beside a ``datapackage.json``, or ``--source registers``."""
+        register = register_for(input_file.path)
+        if register is None:
+            return None
+        if self.source == "registers" or os.path.dirname(input_file.path) in self.register_dirs:
+            return register
+        return None
+
+    def _register_file(self, input_file: InputFile, register: Register) -> None:
+        """Load one register file: rows replace the rows with the same key; bad rows are quarantined."""
+        s = self.summary
+        s.files += 1
+        sha = self._sha_if_changed(input_file)
+        if sha is None:
             return
-        source_id = int(self.executor.scalar("SELECT nextval('source_seq')"))
-        stager.stage(FileState(input_file, source_id, sha), self.encoding)
+        ex = self.executor
+        source_id = int(ex.scalar("SELECT nextval('source_seq')"))
+        rows: list[Row] = []
+        problems = []
+        status, note = "loaded", None
+        try:
+            for item in read_rows(input_file, register, self.encoding):
+                if isinstance(item, Row):
+                    rows.append(item)
+                else:
+                    problems.append(item)
+            items = len(rows) + len(problems)
+        except UnicodeDecodeError as error:
+            reason = (
+                f"the bytes at offset {error.start} are not valid {error.encoding} ({error.reason}); "
+                "pass --encoding with the file's encoding"
+            )
+            rows, problems, status, note, items = [], [], "quarantined", reason, 1
+            self.quarantine.add(
+                {
+                    "run_id": self.run_id,
+                    "source_id": source_id,
+                    "path": input_file.path,
+                    "locator": "file",
+                    "kind": "file",
+                    "reason": reason,
+                }
+            )
+        for problem in problems:
+            self.quarantine.add(
+                {
+                    "run_id": self.run_id,
+                    "source_id": source_id,
+                    "path": input_file.path,
+                    "locator": problem.locator,
+                    "kind": "register",
+                    "reason": f"{register.name} register, {problem.locator}: {problem.reason}",
+                    "raw": problem.raw,
+                }
+            )
+        quarantined = len(problems) if status == "loaded" else 1
+        if rows:
+            self._load_register(register, rows, source_id)
+        s.items_read += items
+        s.loaded += len(rows)
+        s.quarantined += quarantined
+        self.unchanged_items += items
+        ex.execute(
+            "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                source_id,
+                input_file.path,
+                sha,
+                input_file.size,
+                input_file.mtime_ns,
+                input_file.encoding or None,
+                self.encoding or "",
+                input_file.format,
+                self.dataset or "",
+                status,
+                note,
+                items,
+                len(rows),
+                quarantined,
+                self.run_id,
+            ],
+        )
+        self._tick(input_file.size or 0)
+
+    def _load_register(self, register: Register, rows: list[Row], source_id: int) -> None:
+        import pyarrow as pa
+
+        ex = self.executor
+        schema = ex.arrow_schema(register.table)
+        columns: dict[str, list[Any]] = {name: [] for name in schema.names}
+        for row in rows:
+            for name, value in row.values.items():
+                columns[name].append(value)
+            columns["source_id"].append(source_id)
+            columns["locator"].append(row.locator)
+        columns["_order"] = list(range(len(rows)))
+        batch = pa.table(
+            {
+                name: pa.array(values, type=schema.field(name).type)
+                for name, values in columns.items()
+                if name != "_order"
+            }
+            | {"_order": pa.array(columns["_order"], type=pa.int64())}
+        )
+        key = ", ".join(register.key)
+        ex.connection.register("_register_batch", batch)
+        try:
+            # The last row of a key wins, within the file and over what earlier files said.
+            ex.execute(
+                f"CREATE TEMP TABLE _register_rows AS SELECT * EXCLUDE (_order) FROM _register_batch"
+                f" QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY _order DESC) = 1"
+            )
+        finally:
+            ex.connection.unregister("_register_batch")
+        ex.execute(
+            f"DELETE FROM {register.table} t WHERE EXISTS (SELECT 1 FROM _register_rows r WHERE "
+            + " AND ".join(f"r.{k} = t.{k}" for k in register.key)
+            + ")"
+        )
+        ex.execute(f"INSERT INTO {register.table} BY NAME SELECT * FROM _register_rows")
+        ex.execute("DROP TABLE _register_rows")
 
     def _file_done(self, state: FileState) -> None:
         """Account for a file whose every chunk is staged; record it and its problems."""
@@ -448,8 +609,9 @@ def ingest(
     encoding: str | None = None,
     progress: Progress | None = None,
     arguments: str = "",
+    source: str = "auto",
 ) -> Summary:
     """Ingest ``paths`` into the warehouse in one transaction and say what happened."""
-    return Ingest(executor, dataset=dataset, encoding=encoding, progress=progress, arguments=arguments).run(
-        paths
-    )
+    return Ingest(
+        executor, dataset=dataset, encoding=encoding, progress=progress, arguments=arguments, source=source
+    ).run(paths)

@@ -203,6 +203,8 @@ def read_chunks(
 ) -> Iterator[Event | LineChunk]:
     """Like :func:`read`, but JSON Lines come as unparsed :class:`LineChunk` blocks of about
     ``chunk_size`` bytes, so that they can be parsed in parallel."""
+    if input_file.skipped:
+        return
     lowered = input_file.path.lower()
     base = lowered[:-3] if lowered.endswith(".gz") else lowered
     if Path(base).suffix in NOT_JSON_SUFFIXES:
