@@ -21,7 +21,7 @@ from adal.linkage.identifiers import is_valid
 from adal.sources.ocds.merge import compile_release
 from adal.synth.config import SCALES, SCHEMES, Settings
 from adal.synth.generate import generate
-from adal.synth.procurement import LEGAL_SINGLE_SOURCE, MRP
+from adal.synth.procurement import LEGAL_SINGLE_SOURCE, MRP, price_offers_mrp
 
 SEED = 7
 
@@ -206,6 +206,11 @@ def _day(value: str) -> dt.date:
     return dt.datetime.fromisoformat(value).date()
 
 
+def _plan_year(compiled: dict[str, Any]) -> int:
+    """The year of the annual plan a process belongs to: the ocid says it (ocds-adalkz-YYYY-...)."""
+    return int(compiled["ocid"].split("-")[2])
+
+
 def _evidence(case: dict[str, Any], kind: str) -> dict[str, Any]:
     found = [e for e in case["evidence"] if e["kind"] == kind]
     assert found, f"{case['case_id']}: no {kind} evidence"
@@ -257,26 +262,26 @@ def test_planted_evidence_is_where_the_ground_truth_says(
             for c in processes:
                 assert _winner(c) == favourite
                 assert sum(b["status"] == "valid" for b in _bids(c).values()) == 1
+            short = _evidence(case, "short_tender_period")
+            for c, minimum in zip(processes, short["lawful_minimum"], strict=True):
                 period = c["tender"]["tenderPeriod"]
-                assert (_day(period["endDate"]) - _day(period["startDate"])).days <= 2
+                assert (_day(period["endDate"]) - _day(period["startDate"])).days < minimum
         elif scheme == "splitting":
             e = _evidence(case, "below_threshold")
             same = _evidence(case, "same_item_same_supplier")
             for c in processes:
-                limit = MRP[_day(c["date"]).year] * e["threshold_mrp"]
+                limit = MRP[_plan_year(c)] * e["threshold_mrp"]
                 assert c["tender"]["value"]["amount"] < limit
                 assert c["tender"]["items"][0]["classification"]["id"] == same["classification"]
                 assert _winner(c) == same["supplier"]
-            assert (
-                e["combined"] > MRP[_day(processes[0]["date"]).year] * e["threshold_mrp"]
-                or len(processes) >= 3
-            )
+            assert e["combined"] > MRP[_plan_year(processes[0])] * e["threshold_mrp"] or len(processes) >= 3
             starts = sorted(_day(c["tender"]["tenderPeriod"]["startDate"]) for c in processes)
             assert (starts[-1] - starts[0]).days <= _evidence(case, "short_window")["days"] + 40
         elif scheme == "unjustified_single_source":
             for c in processes:
                 assert c["tender"]["procurementMethod"] == "direct"
-                assert c["tender"]["value"]["amount"] > MRP[_day(c["date"]).year] * 4000
+                year = _plan_year(c)
+                assert c["tender"]["value"]["amount"] > MRP[year] * price_offers_mrp(year)
                 assert c["tender"].get("procurementMethodRationale") not in LEGAL_SINGLE_SOURCE
         elif scheme == "conflict_of_interest":
             link = _evidence(case, "family_link")

@@ -24,7 +24,7 @@ SCALES: dict[str, Scale] = {
     for s in (
         Scale("tiny", bodies=100, companies=180, processes=1_000),
         Scale("demo", bodies=2_500, companies=4_000, processes=50_000),
-        Scale("bench", bodies=8_000, companies=15_000, processes=250_000),
+        Scale("bench", bodies=8_000, companies=15_000, processes=195_000),
         Scale("national", bodies=25_000, companies=60_000, processes=1_200_000),
     )
 }

@@ -13,6 +13,7 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
+from adal.synth import data as reference
 from adal.synth.config import OCID_PREFIX
 from adal.synth.rng import lognormal_from, stream, weighted_index
 from adal.synth.world import AFFINITY, BASE_RATE, Body, Company, Debarment, Leaf, World, _cumulative
@@ -20,8 +21,17 @@ from adal.synth.world import AFFINITY, BASE_RATE, Body, Company, Debarment, Leaf
 CURRENCY = "KZT"
 TZ = dt.timezone(dt.timedelta(hours=5))  # Kazakhstan: one time zone, UTC+5, since 1 March 2024
 
-# The MRP (monthly calculation index) by year, tenge; procurement thresholds are set in it.
-MRP = {2020: 2778, 2021: 2917, 2022: 3063, 2023: 3450, 2024: 3692, 2025: 3932, 2026: 4325, 2027: 4325}
+
+def _mrp_table() -> dict[int, int]:
+    """The MRP (monthly calculation index) in force at the start of each year, tenge (data/law.json)."""
+    table: dict[int, int] = {}
+    for entry in reference.load("law")["mrp"]:
+        if entry["valid_from"].endswith("-01-01"):
+            table[int(entry["year"])] = int(entry["value"])
+    return table
+
+
+MRP = _mrp_table()
 
 # Methods: code -> (Russian name, OCDS procurementMethod, competitive?)
 METHODS: dict[str, tuple[str, str, bool]] = {
@@ -32,9 +42,23 @@ METHODS: dict[str, tuple[str, str, bool]] = {
     "e_shop": ("Через электронный магазин", "limited", False),
 }
 # Upper limits in MRP (per purchase, as this world applies them): below SMALL a purchase may be made from
-# one source without a ground; request for price offers up to PRICE_OFFERS for goods and services.
+# one source without a ground (this world's assumption); request for price offers up to the limit of the
+# law in force: 4,000 MRP under the 2015 law, 8,000 MRP under the 2024 law (art. 10 p. 4) from 2025.
 SMALL_PURCHASE_MRP = 100
-PRICE_OFFERS_MRP = 4000
+
+
+def price_offers_mrp(year: int) -> int:
+    return 8000 if year >= 2025 else 4000
+
+
+# Shortest lawful offer windows, days: tender and auction 10 from 2025 (15 before), price offers 2 (5 before).
+def minimum_days(method: str, year: int) -> int:
+    if method in {"open_tender", "auction"}:
+        return 10 if year >= 2025 else 15
+    if method == "price_offers":
+        return 2 if year >= 2025 else 5
+    return 0
+
 
 LEGAL_SINGLE_SOURCE = (
     "Приобретение услуг естественных монополий",
@@ -50,6 +74,7 @@ DISQUALIFICATION = (
 
 
 def threshold(year: int, mrp: int) -> float:
+    """``mrp`` MRP in tenge, at the MRP of ``year``."""
     return float(MRP.get(year, MRP[max(MRP)]) * mrp)
 
 
@@ -156,7 +181,7 @@ class Buyer:
             if leaf.category == "goods" and rng.random() < 0.35:
                 return "e_shop", None
             return "single_source", LEGAL_SINGLE_SOURCE[2]
-        if estimate <= threshold(self.year, PRICE_OFFERS_MRP) and leaf.category != "works":
+        if estimate <= threshold(self.year, price_offers_mrp(self.year)) and leaf.category != "works":
             return "price_offers", None
         if leaf.category == "goods" and rng.random() < 0.4:
             return "auction", None
@@ -179,11 +204,9 @@ class Buyer:
     def competition(self, spec: Spec, bidders: int | None = None) -> None:
         rng = self.rng
         competitive = METHODS[spec.method][2]
-        spec.tender_days = {
-            "open_tender": rng.choice((15, 15, 16, 20, 30)),
-            "auction": rng.choice((15, 15, 20)),
-            "price_offers": rng.choice((5, 5, 6, 7, 10)),
-        }.get(spec.method, rng.choice((1, 2, 3)))
+        # Offer windows: the lawful minimum mostly (2 days for 90% of real price offers in 2026), some longer.
+        minimum = minimum_days(spec.method, self.year)
+        spec.tender_days = minimum + _draw_count(rng, _EXTRA_DAYS) if minimum else rng.choice((1, 2, 3))
         if bidders is None:
             bidders = _draw_count(rng, _BIDDERS[spec.method]) if competitive else 1
         region = self.body.region_kato
@@ -239,6 +262,7 @@ class Buyer:
             spec.delay_days, spec.paid_share = rng.randrange(-10, 1), 1.0
 
 
+_EXTRA_DAYS = [(0, 0.9), (1, 0.03), (5, 0.045), (13, 0.025)]
 _MONTHS = _cumulative([14, 12, 11, 9, 8, 7, 6, 6, 7, 8, 9, 10])
 _BIDDERS: dict[str, list[tuple[int, float]]] = {
     "price_offers": [(1, 0.35), (2, 0.25), (3, 0.2), (4, 0.1), (5, 0.06), (6, 0.04)],

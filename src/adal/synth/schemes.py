@@ -17,11 +17,13 @@ from typing import Any
 
 from adal.synth.config import MIN_CASES, SCHEMES
 from adal.synth.procurement import (
-    PRICE_OFFERS_MRP,
+    METHODS,
     SMALL_PURCHASE_MRP,
     Buyer,
     Market,
     Spec,
+    minimum_days,
+    price_offers_mrp,
     threshold,
 )
 from adal.synth.rng import stream, weighted_index
@@ -208,7 +210,7 @@ class Planner:
         supplier = self.market.draw(rng, leaf.division, place, 1)[0]
         case = self.case("splitting", place, [body], rng.randrange(3, 7), 30)
         case.suppliers, case.leaf = [supplier], leaf
-        case.params["limit_mrp"] = rng.choice((SMALL_PURCHASE_MRP, PRICE_OFFERS_MRP))
+        case.params["limit_mrp"] = rng.choice((SMALL_PURCHASE_MRP, price_offers_mrp(case.window[0].year)))
         return case
 
     def unjustified_single_source(self) -> Case:
@@ -352,7 +354,7 @@ def shape(case: Case, k: int, buyer: Buyer, world: World) -> Spec:
     if scheme == "cartel":
         spec.method = (
             "open_tender"
-            if spec.leaf.category == "works" or spec.estimate > threshold(year, PRICE_OFFERS_MRP)
+            if spec.leaf.category == "works" or spec.estimate > threshold(year, price_offers_mrp(year))
             else "price_offers"
         )
         spec.rationale = None
@@ -373,14 +375,12 @@ def shape(case: Case, k: int, buyer: Buyer, world: World) -> Spec:
         spec.reasons = [None] * len(members)
         spec.winner = winner
     elif scheme == "captured_buyer":
-        spec.method = (
-            "price_offers"
-            if spec.estimate <= threshold(year, PRICE_OFFERS_MRP) and spec.leaf.category != "works"
-            else "open_tender"
-        )
+        small = spec.estimate <= threshold(year, price_offers_mrp(year)) and spec.leaf.category != "works"
+        spec.method = "price_offers" if small and rng.random() < 0.4 else "open_tender"
         spec.rationale = None
         buyer.competition(spec, bidders=rng.choice((1, 1, 3)))
-        spec.tender_days = rng.choice((1, 2))
+        # Below the lawful minimum: rivals cannot prepare in time.
+        spec.tender_days = max(1, minimum_days(spec.method, year) // 2 - rng.randrange(0, 2))
         assert supplier is not None
         rivals = [c for c in spec.bidders if c.bin != supplier.bin][:2]
         spec.bidders = [supplier, *rivals]
@@ -408,7 +408,7 @@ def shape(case: Case, k: int, buyer: Buyer, world: World) -> Spec:
         assert supplier is not None
         _sole(spec, buyer, supplier, rng)
     elif scheme == "unjustified_single_source":
-        limit = threshold(year, PRICE_OFFERS_MRP)
+        limit = threshold(year, price_offers_mrp(year))
         if spec.estimate <= limit:
             spec.quantity = float(math.ceil(limit * rng.uniform(1.2, 5.0) / spec.unit_price))
         spec.method, spec.rationale = "single_source", case.params["ground"]
@@ -514,7 +514,13 @@ def evidence(case: Case, processes: list[tuple[str, str, float, dict[str, Any]]]
         )
     elif scheme == "captured_buyer":
         found.append({"kind": "favourite_supplier", "supplier": case.suppliers[0].bin, "ocids": ocids})
-        found.append({"kind": "short_tender_period", "days": [f["tender_days"] for f in seen]})
+        found.append(
+            {
+                "kind": "short_tender_period",
+                "days": [f["tender_days"] for f in seen],
+                "lawful_minimum": [minimum_days(f["method"], int(f["date"][:4])) for f in seen],
+            }
+        )
         found.append({"kind": "no_real_competition", "valid_bids": [f["valid_bids"] for f in seen]})
     elif scheme == "splitting":
         limit = case.params["limit_mrp"]
@@ -539,7 +545,7 @@ def evidence(case: Case, processes: list[tuple[str, str, float, dict[str, Any]]]
         found.append(
             {
                 "kind": "single_source_above_threshold",
-                "threshold_mrp": PRICE_OFFERS_MRP,
+                "threshold_mrp": price_offers_mrp(case.window[0].year),
                 "values": [f["estimate"] for f in seen],
                 "rationale": case.params["ground"],
             }
@@ -611,6 +617,9 @@ def evidence(case: Case, processes: list[tuple[str, str, float, dict[str, Any]]]
     }
 
 
+_METHOD_CODES = {name: code for code, (name, _, _) in METHODS.items()}
+
+
 def facts(releases: list[dict[str, Any]]) -> dict[str, Any]:
     """What a process's releases say, compiled by hand for the few fields the evidence needs."""
     out: dict[str, Any] = {
@@ -630,6 +639,8 @@ def facts(releases: list[dict[str, Any]]) -> dict[str, Any]:
     }
     for release in releases:
         tender = release.get("tender", {})
+        if "procurementMethodDetails" in tender:
+            out["method"] = _METHOD_CODES[tender["procurementMethodDetails"]]
         if "value" in tender:
             out["estimate"] = tender["value"]["amount"]
             item = tender["items"][0]
