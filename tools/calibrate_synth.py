@@ -190,7 +190,10 @@ DIVISIONS: dict[str, tuple[str, str | None]] = {
     "80": ("Услуги по обеспечению безопасности и проведению расследований", None),
     "81": ("Услуги по обслуживанию зданий и территорий", None),
     "82": ("Услуги административные, офисные и прочие вспомогательные услуги для бизнеса", None),
-    "84": ("Услуги в области государственного управления и обороны; обязательного социального обеспечения", None),
+    "84": (
+        "Услуги в области государственного управления и обороны; обязательного социального обеспечения",
+        None,
+    ),
     "85": ("Услуги в области образования", None),
     "86": ("Услуги в области здравоохранения", None),
     "87": ("Услуги по уходу с обеспечением проживания", None),
@@ -232,6 +235,8 @@ class Lot:
     announcement: str
     dumping_status: str
     lot_status: str
+    contact_email: str
+    contact_phone: str
 
 
 def category_of(dumping_status: str) -> str:
@@ -278,6 +283,8 @@ def read_lots(path: Path) -> tuple[list[Lot], int, int]:
                 announcement=str(item["url"]).rstrip("/").split("/")[-2],
                 dumping_status=status,
                 lot_status=str(item["lot_status"]),
+                contact_email=str(item["contact_email"]).strip().lower(),
+                contact_phone=str(item["contact_phone"]).strip(),
             )
         )
     return lots, len(raw), synthetic
@@ -308,12 +315,21 @@ def amount(value: float) -> int | float:
     return int(rounded) if rounded == int(rounded) else rounded
 
 
-def spread(values: Sequence[float], qs: Iterable[tuple[str, float]], fmt: Callable[[float], Any]) -> dict[str, Any]:
+def spread(
+    values: Sequence[float], qs: Iterable[tuple[str, float]], fmt: Callable[[float], Any]
+) -> dict[str, Any]:
     return {name: fmt(quantile(values, q)) for name, q in qs}
 
 
 BUDGET_QS = (("p10", 0.10), ("median", 0.50), ("p90", 0.90))
-METHOD_BUDGET_QS = (("p10", 0.10), ("p25", 0.25), ("median", 0.50), ("p75", 0.75), ("p90", 0.90), ("p99", 0.99))
+METHOD_BUDGET_QS = (
+    ("p10", 0.10),
+    ("p25", 0.25),
+    ("median", 0.50),
+    ("p75", 0.75),
+    ("p90", 0.90),
+    ("p99", 0.99),
+)
 QUANTITY_QS = (("median", 0.50), ("p90", 0.90))
 
 
@@ -550,7 +566,9 @@ def calibration(lots: Sequence[Lot], in_file: int, synthetic: int, source: str) 
     dates = sorted(lot.published for lot in lots)
     # Budgets are published net of VAT: a budget that is a round thousand once 16 % VAT is added back,
     # but not before, is one a customer planned gross and the portal divided by 1.16.
-    net_of_vat = sum(1 for lot in lots if round(lot.budget * 1.16) % 1000 == 0 and round(lot.budget) % 1000 != 0)
+    net_of_vat = sum(
+        1 for lot in lots if round(lot.budget * 1.16) % 1000 == 0 and round(lot.budget) % 1000 != 0
+    )
     round_thousand = sum(1 for lot in lots if round(lot.budget, 2) % 1000 == 0)
 
     return {
@@ -600,8 +618,21 @@ def calibration(lots: Sequence[Lot], in_file: int, synthetic: int, source: str) 
             "max": max(announcement_counts),
         },
         "unit_shares": top_shares(Counter(lot.unit for lot in lots), total, 20),
-        "customer_form_shares": top_shares(Counter(customer_form(lot.customer_name) for lot in lots), total, 15),
+        "customer_form_shares": top_shares(
+            Counter(customer_form(lot.customer_name) for lot in lots), total, 15
+        ),
         "deadline_days": shares(Counter(lot.deadline_days for lot in lots), total),
+        "contact_email_empty_share": round(
+            sum(1 for lot in lots if not lot.contact_email) / total, SHARE_DIGITS
+        ),
+        "contact_email_domains": top_shares(
+            Counter(lot.contact_email.rsplit("@", 1)[-1] for lot in lots if "@" in lot.contact_email),
+            sum(1 for lot in lots if "@" in lot.contact_email),
+            12,
+        ),
+        "contact_phone_empty_share": round(
+            sum(1 for lot in lots if not lot.contact_phone) / total, SHARE_DIGITS
+        ),
     }
 
 
