@@ -210,6 +210,7 @@ CATEGORIES = ("goods", "works", "services")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 SUFFIX = re.compile(r"-(\D+?)\d*$")
 SHARE_DIGITS = 6
+DATE_FORMAT = "%Y-%m-%d %H:%M:%S"
 
 
 class CalibrationError(Exception):
@@ -229,6 +230,7 @@ class Lot:
     unit_price: float
     deadline_days: int
     published: datetime
+    deadline: datetime | None
     customer_bin: str
     customer_name: str
     advance_payment_pct: float
@@ -276,7 +278,10 @@ def read_lots(path: Path) -> tuple[list[Lot], int, int]:
                 quantity=float(item["quantity"]),
                 unit_price=float(item["unit_price"]),
                 deadline_days=int(item["deadline_days"]),
-                published=datetime.strptime(str(item["publish_date"]), "%Y-%m-%d %H:%M:%S"),
+                published=datetime.strptime(str(item["publish_date"]), DATE_FORMAT),
+                deadline=datetime.strptime(str(item["deadline_date"]), DATE_FORMAT)
+                if item["deadline_date"]
+                else None,
                 customer_bin=str(item["customer_bin"]),
                 customer_name=str(item["customer_name"]),
                 advance_payment_pct=float(item["advance_payment_pct"]),
@@ -510,6 +515,16 @@ def classifier(lots: Sequence[Lot], extra: dict[str, Any], source: str) -> dict[
 # ---- calibration -----------------------------------------------------------------------------------------
 
 
+def offer_window_days(lots: Sequence[Lot]) -> dict[str, float]:
+    """Whole days from publication to the deadline for offers (deadline_date - publish_date, floored)."""
+    windows = Counter(
+        (lot.deadline - lot.published).days
+        for lot in lots
+        if lot.deadline is not None and lot.deadline >= lot.published
+    )
+    return shares(windows, sum(windows.values())) if windows else {}
+
+
 def method_block(lots: Sequence[Lot], total: int) -> dict[str, Any]:
     deadlines = Counter(lot.deadline_days for lot in lots)
     categories = Counter(lot.category for lot in lots)
@@ -518,6 +533,7 @@ def method_block(lots: Sequence[Lot], total: int) -> dict[str, Any]:
         "share": round(len(lots) / total, SHARE_DIGITS),
         "category_shares": shares(categories, len(lots), CATEGORIES),
         "deadline_days": shares(deadlines, len(lots)),
+        "offer_window_days": offer_window_days(lots),
         "budget": spread([lot.budget for lot in lots], METHOD_BUDGET_QS, money),
     }
 
@@ -621,7 +637,11 @@ def calibration(lots: Sequence[Lot], in_file: int, synthetic: int, source: str) 
         "customer_form_shares": top_shares(
             Counter(customer_form(lot.customer_name) for lot in lots), total, 15
         ),
+        "deadline_days_note": "the file's deadline_days is not the offer window (a lot with deadline_days 15 "
+        "closes two days after publication): read it as the term the lot states, probably delivery; "
+        "offer_window_days is measured from publish_date and deadline_date",
         "deadline_days": shares(Counter(lot.deadline_days for lot in lots), total),
+        "offer_window_days": offer_window_days(lots),
         "contact_email_empty_share": round(
             sum(1 for lot in lots if not lot.contact_email) / total, SHARE_DIGITS
         ),
