@@ -20,3 +20,7 @@ class WarehouseError(AdalError):
 
 class MergeError(AdalError):
     """The releases of one ocid cannot be merged into a compiled release."""
+
+
+class SynthDataError(AdalError):
+    """The synthetic world's reference data is missing, unknown or has no entry for what was asked."""
