@@ -18,7 +18,6 @@ from typing import Any
 from adal.synth.config import MIN_CASES, SCHEMES
 from adal.synth.procurement import (
     METHODS,
-    SMALL_PURCHASE_MRP,
     Buyer,
     Market,
     Spec,
@@ -210,7 +209,7 @@ class Planner:
         supplier = self.market.draw(rng, leaf.division, place, 1)[0]
         case = self.case("splitting", place, [body], rng.randrange(3, 7), 30)
         case.suppliers, case.leaf = [supplier], leaf
-        case.params["limit_mrp"] = rng.choice((SMALL_PURCHASE_MRP, price_offers_mrp(case.window[0].year)))
+        case.params["limit_mrp"] = price_offers_mrp(case.window[0].year)
         return case
 
     def unjustified_single_source(self) -> Case:
@@ -401,10 +400,7 @@ def shape(case: Case, k: int, buyer: Buyer, world: World) -> Spec:
         spec.quantity = float(max(1, math.floor(target / spec.unit_price)))
         if spec.estimate > limit:
             spec.unit_price = round(limit * 0.95 / spec.quantity, 2)
-        spec.method = "single_source" if case.params["limit_mrp"] == SMALL_PURCHASE_MRP else "price_offers"
-        spec.rationale = (
-            "Закупки, не превышающие 100-кратного МРП" if spec.method == "single_source" else None
-        )
+        spec.method, spec.rationale = "price_offers", None
         assert supplier is not None
         _sole(spec, buyer, supplier, rng)
     elif scheme == "unjustified_single_source":
