@@ -59,6 +59,7 @@ DR_SAMPLE = REPO.parent / "shared" / "data" / "ocds" / "dominican-republic-dgcp-
 GENERATOR = BENCH / "gen_releases.py"
 FLOOR = BENCH / "_parse_floor.py"
 GENERATED = "generated"
+WORLD = "world"  # the `bench` synthetic world of `adal synth` (seed 1), its releases in one file
 STEPS = ("floor", "ocdskit", "adal-ingest", "adal-reingest", "adal-compile")
 STEP_GROUPS = {"adal": ("adal-ingest", "adal-reingest", "adal-compile")}
 GNU_TIME = Path("/usr/bin/time")
@@ -312,9 +313,40 @@ def generated(workdir: Path, releases: int, ocids: int, seed: int) -> Path:
     return target
 
 
+def world(workdir: Path, scale: str = "bench", seed: int = 1) -> Path:
+    """The releases of a synthetic world as one uncompressed JSON Lines file, reused while the world is.
+
+    The world is written by ``adal synth`` (byte-identical per seed and version); its manifest's file
+    hashes identify it, so a changed generator makes a new file.
+    """
+    out = workdir / f"world-{scale}-s{seed}"
+    target = workdir / f"world-{scale}-s{seed}.jsonl"
+    manifest = out / "adal-world.json"
+    if not manifest.exists():
+        print(f"writing the {scale} world to {out}", file=sys.stderr)
+        adal = tools_dir() / "adal"
+        argv = [str(adal), "synth", "--scale", scale, "--seed", str(seed), "--out", str(out)]
+        subprocess.run(argv, cwd=REPO, check=True)
+    files = json.loads(manifest.read_text())["files"]
+    expected = {"files": {k: v for k, v in files.items() if k.startswith("ocds/")}}
+    sidecar = target.with_name(target.name + ".world.json")
+    if _sidecar_ok(sidecar, expected, target):
+        return target
+    partial = target.with_name(target.name + ".partial")
+    with partial.open("wb") as dst:
+        for rel in sorted(expected["files"]):
+            with gzip.open(out / rel, "rb") as src:
+                shutil.copyfileobj(src, dst, 16 << 20)
+    partial.replace(target)
+    sidecar.write_text(json.dumps(expected))
+    return target
+
+
 def resolve_input(spec: str, args: argparse.Namespace, workdir: Path) -> Input | None:
     """Turn an ``--input`` value into the uncompressed file to benchmark (None: skipped, with a message)."""
-    if spec == GENERATED:
+    if spec == WORLD:
+        source = path = world(workdir)
+    elif spec == GENERATED:
         source = path = generated(workdir, args.releases, args.ocids, args.seed)
     else:
         source = Path(spec).expanduser().resolve()
@@ -557,8 +589,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--input",
         action="append",
         metavar="FILE",
-        help=f"a .jsonl or .jsonl.gz of releases, or {GENERATED!r}; repeatable "
-        f"(default: the Dominican Republic sample and {GENERATED!r})",
+        help=f"a .jsonl or .jsonl.gz of releases, {WORLD!r} (the bench world of adal synth) or {GENERATED!r}; "
+        f"repeatable (default: the Dominican Republic sample and {WORLD!r})",
     )
     parser.add_argument("--releases", type=int, default=1_000_000, help="releases in the generated input")
     parser.add_argument("--ocids", type=int, default=200_000, help="ocids in the generated input")
@@ -606,7 +638,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.rss == "gnu-time" and not _gnu_time_usable():
         raise SystemExit(f"{GNU_TIME} is missing or is not GNU time")
     failures = 0
-    for spec in args.input or [str(DR_SAMPLE), GENERATED]:
+    for spec in args.input or [str(DR_SAMPLE), WORLD]:
         item = resolve_input(spec, args, workdir)
         if item is None:
             continue
