@@ -20,3 +20,7 @@ class WarehouseError(AdalError):
 
 class MergeError(AdalError):
     """The releases of one ocid cannot be merged into a compiled release."""
+
+
+class MappingError(AdalError):
+    """A record of a source that is not OCDS cannot be turned into an OCDS release (the reason names the field)."""
