@@ -1,4 +1,4 @@
-"""``adal ingest PATH...``: load OCDS files, directories and archives into the warehouse."""
+"""``adal ingest PATH...``: load OCDS (and goszakup lots) from files, directories and archives into the warehouse."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from adal.cli.common import WarehouseOption
+from adal.cli.common import SourceOption, WarehouseOption
 from adal.warehouse.executor import Executor, warehouse_path
 from adal.warehouse.loader import ProgressReport, Summary, ingest
 
@@ -78,10 +78,11 @@ def register(app: typer.Typer) -> None:
             str | None,
             typer.Option(help="Text encoding of the input (default UTF-8), e.g. iso-8859-1 or cp1251."),
         ] = None,
+        source: SourceOption = "auto",
     ) -> None:
         """Load OCDS releases and records into the warehouse, compile them, and print what happened.
 
-        Reads release and record packages, releases, records, JSON arrays, JSON Lines and concatenated JSON, plain or in .gz and .zip. Bad input is quarantined with its reason, never lost: the summary reconciles read = loaded + quarantined + skipped. One run is one transaction.
+        Reads release and record packages, releases, records, JSON arrays, JSON Lines and concatenated JSON, plain or in .gz and .zip. Lots of goszakup.gov.kz (Kazakhstan) are converted to OCDS releases as they are read (see --source). Bad input is quarantined with its reason, never lost: the summary reconciles read = loaded + quarantined + skipped. One run is one transaction.
         """
         console = Console(stderr=True)
         path = warehouse_path(warehouse)
@@ -92,6 +93,7 @@ def register(app: typer.Typer) -> None:
                 console,
                 dataset=dataset,
                 encoding=encoding,
+                source=source,
                 arguments=shlex.join(sys.argv[1:]),
             )
         print_summary(console, summary, path)

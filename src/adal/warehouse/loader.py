@@ -2,7 +2,7 @@
 
 One ``adal ingest`` is one transaction: a process killed at any point leaves the warehouse as it was,
 and running the same command again completes it. A file unchanged since a completed ingest (same path,
-size and mtime, or same SHA-256; same encoding and dataset options) is not read again. A release's
+size and mtime, or same SHA-256; same encoding, dataset and source options) is not read again. A release's
 identity is its content (a hash of its canonical JSON): reading it twice stores it once; new releases
 of a known ocid recompile that ocid only. The parsing and compiling is in ``sources/ocds/pipeline.py``;
 this module orders it and writes the warehouse.
@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from adal.sources.adapters import check_source
 from adal.sources.ocds.pipeline import (
     CANONICAL_TABLES,
     SEQ_SHIFT,
@@ -131,10 +132,12 @@ class Ingest:
         encoding: str | None = None,
         progress: Progress | None = None,
         arguments: str = "",
+        source: str = "auto",
     ) -> None:
         self.executor = executor
         self.dataset = dataset
         self.encoding = encoding
+        self.source = check_source(source)  # auto | ocds | an adapter's name (adal.sources.adapters)
         self.progress = progress
         self.arguments = arguments
         self.summary = Summary()
@@ -233,12 +236,15 @@ class Ingest:
         encoding_option = self.encoding or ""
         dataset_option = self.dataset or ""
         # A file already ingested with the same options is not read again: known by its path, size and
-        # modification time (as make and rsync know files), else by the SHA-256 of its bytes.
+        # modification time (as make and rsync know files), else by the SHA-256 of its bytes. Files of
+        # warehouses older than source_kind (NULL) are read once more: they were read without adapters.
+        same_options = "dataset_option = ? AND encoding_option = ? AND source_kind IS NOT DISTINCT FROM ?"
+        options = [dataset_option, encoding_option, self.source]
         done = self.executor.query(
             "SELECT items, items_loaded, items_quarantined, sha256 FROM sources"
-            " WHERE path = ? AND size_bytes = ? AND mtime_ns = ? AND dataset_option = ? AND encoding_option = ?"
+            f" WHERE path = ? AND size_bytes = ? AND mtime_ns = ? AND {same_options}"
             " ORDER BY source_id DESC LIMIT 1",
-            [input_file.path, input_file.size, input_file.mtime_ns, dataset_option, encoding_option],
+            [input_file.path, input_file.size, input_file.mtime_ns, *options],
         )
         if done:
             sha = str(done[0][3])
@@ -246,9 +252,8 @@ class Ingest:
             sha = _sha256(input_file)
             done = self.executor.query(
                 "SELECT items, items_loaded, items_quarantined FROM sources"
-                " WHERE sha256 = ? AND dataset_option = ? AND encoding_option = ?"
-                " ORDER BY source_id DESC LIMIT 1",
-                [sha, dataset_option, encoding_option],
+                f" WHERE sha256 = ? AND {same_options} ORDER BY source_id DESC LIMIT 1",
+                [sha, *options],
             )
         if done:
             s.files_unchanged += 1
@@ -261,7 +266,7 @@ class Ingest:
             self._tick(input_file.size or 0)
             return
         source_id = int(self.executor.scalar("SELECT nextval('source_seq')"))
-        stager.stage(FileState(input_file, source_id, sha), self.encoding)
+        stager.stage(FileState(input_file, source_id, sha), self.encoding, self.source)
 
     def _file_done(self, state: FileState) -> None:
         """Account for a file whose every chunk is staged; record it and its problems."""
@@ -308,7 +313,9 @@ class Ingest:
         s.skipped += skipped
         s.loaded += items - quarantined - skipped
         self.executor.execute(
-            "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO sources (source_id, path, sha256, size_bytes, mtime_ns, encoding, encoding_option,"
+            " format, dataset_option, status, note, items, items_loaded, items_quarantined, run_id,"
+            " source_kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 state.source_id,
                 input_file.path,
@@ -325,6 +332,7 @@ class Ingest:
                 items - quarantined - skipped,
                 quarantined,
                 self.run_id,
+                self.source,
             ],
         )
         # JSON Lines were counted chunk by chunk as they were parsed; other files count when done.
@@ -448,8 +456,9 @@ def ingest(
     encoding: str | None = None,
     progress: Progress | None = None,
     arguments: str = "",
+    source: str = "auto",
 ) -> Summary:
     """Ingest ``paths`` into the warehouse in one transaction and say what happened."""
-    return Ingest(executor, dataset=dataset, encoding=encoding, progress=progress, arguments=arguments).run(
-        paths
-    )
+    return Ingest(
+        executor, dataset=dataset, encoding=encoding, progress=progress, arguments=arguments, source=source
+    ).run(paths)
