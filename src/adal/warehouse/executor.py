@@ -56,6 +56,7 @@ class Executor:
         self.connection.execute("SET enable_progress_bar = false")
         if not read_only:
             self.connection.execute(sql_file("schema.sql"))
+            self.connection.execute(sql_file("views.sql"))
         elif not self.has_table("processes"):
             raise WarehouseError(f"{path}: not an adal warehouse (no processes table)")
 
