@@ -35,6 +35,7 @@ _UTC6 = timezone(timedelta(hours=6))
 _ONE_ZONE_SINCE = datetime(2024, 3, 1)
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})?")
 _EXPORT_DATE = "%Y-%m-%d %H:%M:%S"
+_FIRST_YEAR, _LAST_YEAR = 2000, 2099  # a date outside these is a typo, not a procurement
 
 # Lot status text to OCDS tenderStatus. Other texts keep no OCDS status; the text stays in the extension.
 STATUSES = {
@@ -122,12 +123,14 @@ def ocid_of(value: Any) -> str | None:
     return None
 
 
+def _printable(text: str) -> str:
+    """Text that UTF-8 can hold: lone surrogates (from the standard library's parser) escaped."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def _show(value: Any) -> str:
     """A value as JSON, shortened: what the lot says."""
-    try:
-        shown = json.dumps(value, ensure_ascii=False)
-    except (TypeError, ValueError):
-        shown = repr(value)
+    shown = _printable(json.dumps(value, ensure_ascii=False))
     return shown if len(shown) <= 60 else shown[:57] + "..."
 
 
@@ -154,7 +157,7 @@ class _Reader:
         self.where = where
 
     def fail(self, field: str, expected: str) -> NoReturn:
-        if self.lot.get(field) is None:
+        if field not in self.lot:
             raise MappingError(f"{self.where}: {field} is missing, expected {expected}")
         raise MappingError(f"{self.where}: {field} is {_show(self.lot[field])}, expected {expected}")
 
@@ -198,6 +201,8 @@ class _Reader:
             moment = datetime.fromisoformat(value)
         except ValueError:
             self.fail(field, "a date and time that exists")
+        if not _FIRST_YEAR <= moment.year <= _LAST_YEAR:
+            self.fail(field, f"a date and time in {_FIRST_YEAR}–{_LAST_YEAR}")
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=_UTC6 if moment < _ONE_ZONE_SINCE else _UTC5)
         return moment.isoformat()
@@ -234,7 +239,7 @@ def lot_to_release(lot: Any) -> dict[str, Any]:
         raise MappingError(f"expected a goszakup lot: found {_kind(lot)} but no lot_id")
     if not isinstance(lot_id, str) or not lot_id.strip():
         raise MappingError(f'lot_id is {_show(lot_id)}, expected text such as "85655739-ЗЦП1"')
-    get = _Reader(lot, f"lot_id {lot_id}")
+    get = _Reader(lot, f"lot_id {_printable(lot_id)}")
     customer_bin = get.bin("customer_bin")
     published = get.date("publish_date", required=True)
     deadline = get.date("deadline_date")
