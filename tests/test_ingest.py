@@ -308,7 +308,10 @@ def test_shipped_sample_for_machines_without_shared_data(tmp_path: Path) -> None
     sample = str(resources.files("adal") / "data" / "sample")
     warehouse = str(tmp_path / "demo.duckdb")
     ran = subprocess.run(
-        [*ADAL, "demo", "--data", sample, "-w", warehouse], capture_output=True, text=True, check=True
+        [*ADAL, "demo", "--data", sample, "--no-world", "-w", warehouse],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert "processes 42" in ran.stdout
     with Executor(warehouse, read_only=True) as ex:

@@ -24,3 +24,7 @@ class MergeError(AdalError):
 
 class SynthDataError(AdalError):
     """The synthetic world's reference data is missing, unknown or has no entry for what was asked."""
+
+
+class MappingError(AdalError):
+    """A record of a source that is not OCDS cannot be turned into an OCDS release (the reason names the field)."""

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from adal.cli.common import SourceOption
 from adal.sources.ocds.pipeline import compile_files
 
 
@@ -19,6 +20,7 @@ def register(app: typer.Typer) -> None:
         encoding: Annotated[
             str | None, typer.Option(help="Text encoding of the input (default UTF-8).")
         ] = None,
+        source: SourceOption = "auto",
     ) -> None:
         """Merge releases by ocid and write one compiled release per line to stdout.
 
@@ -28,6 +30,6 @@ def register(app: typer.Typer) -> None:
         def report(message: str) -> None:
             typer.echo(f"adal: {message}", err=True)
 
-        problems = compile_files(paths, sys.stdout.buffer, report, encoding)
+        problems = compile_files(paths, sys.stdout.buffer, report, encoding, source)
         if problems:
             report(f"{problems} problems reported above")

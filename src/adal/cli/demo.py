@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from importlib import resources
 from pathlib import Path
 from typing import Annotated
@@ -14,27 +15,66 @@ from adal.cli.ingest import ingest_with_progress, print_summary
 from adal.warehouse.executor import Executor, warehouse_path
 from adal.warehouse.status import status
 
+DEMO_WORLD = "adal-demo-world"
+DEMO_SEED = 1
+
 
 def sample_data() -> list[str]:
-    """The real OCDS in ../shared/data/ocds when it is there, else the small sample shipped in the package."""
+    """The real data in ../shared/data (OCDS, and goszakup lots) when it is there, else the small sample
+    shipped in the package."""
     for base in (Path.cwd(), *Path.cwd().parents):
-        shared = base / ".." / "shared" / "data" / "ocds"
-        if shared.is_dir():
-            return [str(shared.resolve())]
+        shared = base / ".." / "shared" / "data"
+        if (shared / "ocds").is_dir():
+            paths = [str((shared / "ocds").resolve())]
+            lots = shared / "kz" / "goszakup-lots-2026-02.json"
+            if lots.exists():
+                paths.append(str(lots.resolve()))
+            return paths
         if (base / "pyproject.toml").exists():
             break
     return [str(resources.files("adal") / "data" / "sample")]
+
+
+def demo_world(console: Console, out: Path) -> Path:
+    """The demo-scale synthetic world in ``out``, written unless a complete one of this version is there."""
+    from adal.synth.config import GENERATOR_VERSION, SCALES, Settings
+    from adal.synth.generate import default_workers, generate
+
+    manifest = out / "adal-world.json"
+    if manifest.exists():
+        data = json.loads(manifest.read_text())
+        if (
+            data.get("scale") == "demo"
+            and data.get("seed") == DEMO_SEED
+            and data.get("generator_version") == GENERATOR_VERSION
+            and all((out / rel).exists() for rel in data.get("files", {}))
+        ):
+            console.print(f"adal demo: the demo world in {out} is up to date")
+            return out
+    console.print(f"adal demo: writing the demo world (synthetic, seed {DEMO_SEED}) to {out}")
+    generate(Settings(SCALES["demo"], seed=DEMO_SEED, workers=default_workers()), str(out))
+    return out
 
 
 def register(app: typer.Typer) -> None:
     @app.command("demo")
     def demo_command(
         warehouse: WarehouseOption = None,
-        data: Annotated[list[str] | None, typer.Option(help="Ingest these paths instead.")] = None,
+        data: Annotated[
+            list[str] | None, typer.Option(help="Ingest these paths instead of the real sample.")
+        ] = None,
+        world: Annotated[
+            Path, typer.Option(help="Where the demo world is written (reused while it is up to date).")
+        ] = Path(DEMO_WORLD),
+        no_world: Annotated[
+            bool, typer.Option("--no-world", help="Do not write or ingest the demo world.")
+        ] = False,
     ) -> None:
-        """Ingest the real sample data (../shared/data/ocds, or the sample shipped with adal) and print the warehouse summary."""
+        """Write the demo-scale synthetic world (about 50,000 processes), ingest it with the real sample data (../shared/data, or the sample shipped with adal), and print the warehouse summary."""
         console = Console(stderr=True)
         paths = data or sample_data()
+        if not no_world:
+            paths = [*paths, str(demo_world(console, world))]
         path = warehouse_path(warehouse)
         console.print(f"adal demo: ingesting {', '.join(paths)} into {path}")
         with Executor(path) as executor:

@@ -1,25 +1,18 @@
-"""``adal ingest PATH...``: load OCDS files, directories and archives into the warehouse."""
+"""``adal ingest PATH...``: load OCDS (and goszakup lots) from files, directories and archives into the warehouse."""
 
 from __future__ import annotations
 
 import shlex
 import sys
-from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from adal.cli.common import WarehouseOption
+from adal.cli.common import SourceOption, WarehouseOption
 from adal.warehouse.executor import Executor, warehouse_path
 from adal.warehouse.loader import ProgressReport, Summary, ingest
-
-
-class Source(StrEnum):
-    auto = "auto"
-    ocds = "ocds"
-    registers = "registers"
 
 
 def print_summary(console: Console, summary: Summary, path: str) -> None:
@@ -85,16 +78,11 @@ def register(app: typer.Typer) -> None:
             str | None,
             typer.Option(help="Text encoding of the input (default UTF-8), e.g. iso-8859-1 or cp1251."),
         ] = None,
-        source: Annotated[
-            Source,
-            typer.Option(
-                help="What the input is. auto: OCDS, plus register files (companies.csv, ...) beside a datapackage.json."
-            ),
-        ] = Source.auto,
+        source: SourceOption = "auto",
     ) -> None:
         """Load OCDS releases and records into the warehouse, compile them, and print what happened.
 
-        Reads release and record packages, releases, records, JSON arrays, JSON Lines and concatenated JSON, plain or in .gz and .zip; and the registers of docs/registers.md (companies.csv, bodies.csv, ... beside a datapackage.json) into register_* tables. Bad input is quarantined with its reason, never lost: the summary reconciles read = loaded + quarantined + skipped. One run is one transaction.
+        Reads release and record packages, releases, records, JSON arrays, JSON Lines and concatenated JSON, plain or in .gz and .zip. Lots of goszakup.gov.kz (Kazakhstan) are converted to OCDS releases as they are read (see --source). Registers (companies.csv, bodies.csv, ... of docs/registers.md) are loaded into register_* tables. Bad input is quarantined with its reason, never lost: the summary reconciles read = loaded + quarantined + skipped. One run is one transaction.
         """
         console = Console(stderr=True)
         path = warehouse_path(warehouse)
@@ -105,7 +93,7 @@ def register(app: typer.Typer) -> None:
                 console,
                 dataset=dataset,
                 encoding=encoding,
-                source=source.value,
+                source=source,
                 arguments=shlex.join(sys.argv[1:]),
             )
         print_summary(console, summary, path)

@@ -59,6 +59,7 @@ class Executor:
             from adal.sources.registers.spec import ddl
 
             self.connection.execute(ddl())
+            self.connection.execute(sql_file("views.sql"))
         elif not self.has_table("processes"):
             raise WarehouseError(f"{path}: not an adal warehouse (no processes table)")
 

@@ -2,7 +2,7 @@
 
 One ``adal ingest`` is one transaction: a process killed at any point leaves the warehouse as it was,
 and running the same command again completes it. A file unchanged since a completed ingest (same path,
-size and mtime, or same SHA-256; same encoding and dataset options) is not read again. A release's
+size and mtime, or same SHA-256; same encoding, dataset and source options) is not read again. A release's
 identity is its content (a hash of its canonical JSON): reading it twice stores it once; new releases
 of a known ocid recompile that ocid only. The parsing and compiling is in ``sources/ocds/pipeline.py``;
 this module orders it and writes the warehouse.
@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from adal.sources.adapters import check_source
 from adal.sources.ocds.pipeline import (
     CANONICAL_TABLES,
     SEQ_SHIFT,
@@ -152,6 +153,7 @@ class Ingest:
         self.source = source
         self.dataset = dataset
         self.encoding = encoding
+        self.source = check_source(source)  # auto | ocds | an adapter's name (adal.sources.adapters)
         self.progress = progress
         self.arguments = arguments
         self.summary = Summary()
@@ -204,6 +206,10 @@ class Ingest:
                         self._register_file(input_file, register)
                     else:
                         input_file.skipped = input_file.skipped or _kept_apart(input_file.path)
+                        if self.source == "registers" and not input_file.skipped:
+                            input_file.skipped = (
+                                "not a register file (--source registers; see docs/registers.md)"
+                            )
                         self._file(input_file, stager)
                 stager.drain()
                 self.quarantine.flush()
@@ -262,7 +268,7 @@ class Ingest:
         if sha is None:
             return
         source_id = int(self.executor.scalar("SELECT nextval('source_seq')"))
-        stager.stage(FileState(input_file, source_id, sha), self.encoding)
+        stager.stage(FileState(input_file, source_id, sha), self.encoding, self.source)
 
     def _sha_if_changed(self, input_file: InputFile) -> str | None:
         """The file's SHA-256 if it must be read; ``None`` (and counted) if an earlier ingest read it."""
@@ -270,12 +276,15 @@ class Ingest:
         encoding_option = self.encoding or ""
         dataset_option = self.dataset or ""
         # A file already ingested with the same options is not read again: known by its path, size and
-        # modification time (as make and rsync know files), else by the SHA-256 of its bytes.
+        # modification time (as make and rsync know files), else by the SHA-256 of its bytes. Files of
+        # warehouses older than source_kind (NULL) are read once more: they were read without adapters.
+        same_options = "dataset_option = ? AND encoding_option = ? AND source_kind IS NOT DISTINCT FROM ?"
+        options = [dataset_option, encoding_option, self.source]
         done = self.executor.query(
             "SELECT items, items_loaded, items_quarantined, sha256 FROM sources"
-            " WHERE path = ? AND size_bytes = ? AND mtime_ns = ? AND dataset_option = ? AND encoding_option = ?"
+            f" WHERE path = ? AND size_bytes = ? AND mtime_ns = ? AND {same_options}"
             " ORDER BY source_id DESC LIMIT 1",
-            [input_file.path, input_file.size, input_file.mtime_ns, dataset_option, encoding_option],
+            [input_file.path, input_file.size, input_file.mtime_ns, *options],
         )
         if done:
             sha = str(done[0][3])
@@ -283,9 +292,8 @@ class Ingest:
             sha = _sha256(input_file)
             done = self.executor.query(
                 "SELECT items, items_loaded, items_quarantined FROM sources"
-                " WHERE sha256 = ? AND dataset_option = ? AND encoding_option = ?"
-                " ORDER BY source_id DESC LIMIT 1",
-                [sha, dataset_option, encoding_option],
+                f" WHERE sha256 = ? AND {same_options} ORDER BY source_id DESC LIMIT 1",
+                [sha, *options],
             )
         if done:
             s.files_unchanged += 1
@@ -365,7 +373,9 @@ class Ingest:
         s.quarantined += quarantined
         self.unchanged_items += items
         ex.execute(
-            "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO sources (source_id, path, sha256, size_bytes, mtime_ns, encoding, encoding_option,"
+            " format, dataset_option, status, note, items, items_loaded, items_quarantined, run_id,"
+            " source_kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 source_id,
                 input_file.path,
@@ -382,6 +392,7 @@ class Ingest:
                 len(rows),
                 quarantined,
                 self.run_id,
+                self.source,
             ],
         )
         self._tick(input_file.size or 0)
@@ -469,7 +480,9 @@ class Ingest:
         s.skipped += skipped
         s.loaded += items - quarantined - skipped
         self.executor.execute(
-            "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO sources (source_id, path, sha256, size_bytes, mtime_ns, encoding, encoding_option,"
+            " format, dataset_option, status, note, items, items_loaded, items_quarantined, run_id,"
+            " source_kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 state.source_id,
                 input_file.path,
@@ -486,6 +499,7 @@ class Ingest:
                 items - quarantined - skipped,
                 quarantined,
                 self.run_id,
+                self.source,
             ],
         )
         # JSON Lines were counted chunk by chunk as they were parsed; other files count when done.

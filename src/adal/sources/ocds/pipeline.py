@@ -35,6 +35,7 @@ from typing import IO, TYPE_CHECKING, Any
 import orjson
 
 from adal.errors import MergeError
+from adal.sources.adapters import check_source, dataset_of_prefixed
 from adal.sources.ocds.merge import compile_release
 from adal.sources.ocds.reader import (
     Event,
@@ -102,10 +103,14 @@ def without_cycle_collection() -> Iterator[None]:
 
 
 def dataset_of(ocid: str) -> str:
-    """The dataset a release belongs to when none is given: its publisher's ocid prefix."""
+    """The dataset a release belongs to when none is given: its publisher's ocid prefix, or the
+    dataset of the source adapter whose prefix it has (``ocds-kz-goszakup-...`` is ``goszakup``)."""
     match = _PREFIX.match(ocid)
     if match:
         return match.group(1).lower()
+    adapted = dataset_of_prefixed(ocid)
+    if adapted is not None:
+        return adapted
     head = re.split(r"[-/_:]", ocid, maxsplit=1)[0]
     return head.lower() if len(head) >= 2 and any(c.isalpha() for c in head) else "unprefixed"
 
@@ -552,12 +557,12 @@ class Stager:
         self.progress: Callable[[int], None] | None = None
         self.items = 0  # items staged so far, for progress
 
-    def stage(self, state: FileState, encoding: str | None) -> None:
+    def stage(self, state: FileState, encoding: str | None, source: str = "auto") -> None:
         self.files.append(state)
         file_base = self.cursor
         last_line = 0
         try:
-            for item in read_chunks(state.input_file, encoding, CHUNK_BYTES):
+            for item in read_chunks(state.input_file, encoding, CHUNK_BYTES, source):
                 if isinstance(item, LineChunk):
                     last_line = item.first_line + item.data.count(b"\n")
                     task = (item, file_base, state.source_id, self.plan)
@@ -609,13 +614,18 @@ class Stager:
 
 
 def compile_files(
-    paths: list[str], out: IO[bytes], report: Callable[[str], None], encoding: str | None = None
+    paths: list[str],
+    out: IO[bytes],
+    report: Callable[[str], None],
+    encoding: str | None = None,
+    source: str = "auto",
 ) -> int:
     """``adal compile``: the compiled release of every ocid in ``paths`` as JSON Lines on ``out``.
 
     Runs the same two passes as ingest, without a warehouse, so memory stays bounded. Problems are
     given to ``report`` one sentence each; returns how many there were.
     """
+    check_source(source)
     files = list(discover(paths))
     estimated = estimated_bytes(files)
     workers = worker_count(estimated)
@@ -637,7 +647,7 @@ def compile_files(
         plan = Plan(run_dir, partition_count(estimated, workers))
         stager = Stager(plan, pool, on_file)
         for number, input_file in enumerate(files, 1):
-            stager.stage(FileState(input_file, number, ""), encoding)
+            stager.stage(FileState(input_file, number, ""), encoding, source)
         stager.drain()
         partitions = plan.used_partitions()
         tasks = [(plan, p, frozenset(withdrawn), None, run_dir, 0) for p in partitions]

@@ -4,6 +4,10 @@ Forms: release packages, record packages (embedded or linked releases, ``compile
 ``versionedRelease``), single releases and records, JSON arrays of any of these, JSON Lines of any of
 these, concatenated JSON; ``.gz`` and ``.zip``; directories walked recursively in sorted order.
 
+Records of sources that are not OCDS (``adal.sources.adapters``: goszakup lots) are turned into releases
+here, as they are read: with ``source="auto"`` a value that is not OCDS but that an adapter recognises,
+with ``source=<adapter>`` every value (and a wrapper object ``{"items": [...]}`` or ``{"data": [...]}``).
+
 The reader yields events: a :class:`Release` to load, a :class:`PublisherCompiled` release (kept beside
 adal's own merge), or a :class:`Problem` to quarantine with its reason. A file whose bytes do not decode
 in the chosen encoding raises :class:`UndecodableFile`: the caller quarantines the file whole. JSON Lines
@@ -29,7 +33,8 @@ from typing import IO, Any
 import ijson
 import orjson
 
-from adal.errors import UsageError
+from adal.errors import MappingError, UsageError
+from adal.sources.adapters import ADAPTERS, Adapter, check_source
 from adal.sources.ocds.upgrade import is_release_1_0, upgrade_release
 from adal.sources.ocds.validate import check_release
 
@@ -188,9 +193,9 @@ def _json_error(error: ValueError) -> str:
     return message[0].lower() + message[1:] if message else "invalid JSON"
 
 
-def read(input_file: InputFile, encoding: str | None = None) -> Iterator[Event]:
+def read(input_file: InputFile, encoding: str | None = None, source: str = "auto") -> Iterator[Event]:
     """Yield the events of one file. Raise :class:`UndecodableFile` when its bytes do not decode."""
-    for item in read_chunks(input_file, encoding):
+    for item in read_chunks(input_file, encoding, source=source):
         if isinstance(item, LineChunk):
             for _, event in line_events(item):
                 yield event
@@ -199,10 +204,11 @@ def read(input_file: InputFile, encoding: str | None = None) -> Iterator[Event]:
 
 
 def read_chunks(
-    input_file: InputFile, encoding: str | None = None, chunk_size: int = _CHUNK
+    input_file: InputFile, encoding: str | None = None, chunk_size: int = _CHUNK, source: str = "auto"
 ) -> Iterator[Event | LineChunk]:
     """Like :func:`read`, but JSON Lines come as unparsed :class:`LineChunk` blocks of about
     ``chunk_size`` bytes, so that they can be parsed in parallel."""
+    check_source(source)
     if input_file.skipped:
         return
     lowered = input_file.path.lower()
@@ -228,9 +234,9 @@ def read_chunks(
                 return
             if _first_line_is_value(head, encoding):
                 input_file.format = "json-lines"
-                yield from _read_lines(head, stream, encoding, chunk_size)
+                yield from _read_lines(head, stream, encoding, chunk_size, source)
             else:
-                yield from _read_document(head, stream, encoding, input_file)
+                yield from _read_document(head, stream, encoding, input_file, source)
     except (EOFError, gzip.BadGzipFile, zlib.error, zipfile.BadZipFile) as error:
         yield Problem("end of file", f"truncated or corrupt compressed data: {error}")
     except OSError as error:
@@ -271,10 +277,11 @@ class LineChunk:
     data: bytes
     first_line: int
     encoding: str
+    source: str = "auto"  # as in explode(): worker processes need it too
 
 
 def _read_lines(
-    head: bytes, stream: IO[bytes], encoding: str, chunk_size: int = _CHUNK
+    head: bytes, stream: IO[bytes], encoding: str, chunk_size: int = _CHUNK, source: str = "auto"
 ) -> Iterator[LineChunk]:
     """Blocks of complete lines of about ``chunk_size`` bytes (each byte is copied once)."""
     number = 1
@@ -288,7 +295,7 @@ def _read_lines(
             pending = b"".join(pieces)
             cut = pending.rfind(b"\n") + 1
             if cut:
-                yield LineChunk(pending[:cut], number, encoding)
+                yield LineChunk(pending[:cut], number, encoding, source)
             raise
         if chunk:
             pieces.append(chunk)
@@ -298,7 +305,7 @@ def _read_lines(
         pending = b"".join(pieces)
         if not chunk:
             if pending:
-                yield LineChunk(pending, number, encoding)
+                yield LineChunk(pending, number, encoding, source)
             return
         cut = pending.rfind(b"\n") + 1
         if not cut:  # one line longer than a block: keep reading
@@ -307,13 +314,13 @@ def _read_lines(
         block = pending[:cut]
         pieces = [pending[cut:]]
         size = len(pieces[0])
-        yield LineChunk(block, number, encoding)
+        yield LineChunk(block, number, encoding, source)
         number += block.count(b"\n")
 
 
 def line_events(chunk: LineChunk) -> Iterator[tuple[int, Event]]:
     """Parse a chunk of lines: ``(line number, event)``. Raise :class:`UndecodableFile` on bad bytes."""
-    encoding = chunk.encoding
+    encoding, source = chunk.encoding, chunk.source
     for offset, line in enumerate(chunk.data.split(b"\n")):
         if not line.strip():
             continue
@@ -332,7 +339,7 @@ def line_events(chunk: LineChunk) -> Iterator[tuple[int, Event]]:
                     raise _decode_error(locator, encoding, decode_error) from decode_error
             yield number, Problem(locator, f"invalid JSON: {_json_error(error)}", raw=_excerpt(line))
             continue
-        for event in explode(value, locator, stdlib=stdlib):
+        for event in explode(value, locator, stdlib=stdlib, source=source):
             yield number, event
 
 
@@ -340,7 +347,9 @@ def _excerpt(line: bytes) -> str:
     return line[:2000].decode("utf-8", errors="backslashreplace")
 
 
-def _read_document(head: bytes, stream: IO[bytes], encoding: str, input_file: InputFile) -> Iterator[Event]:
+def _read_document(
+    head: bytes, stream: IO[bytes], encoding: str, input_file: InputFile, source: str
+) -> Iterator[Event]:
     buffer = bytearray(head)
     while len(buffer) <= WHOLE_DOCUMENT_LIMIT:
         chunk = stream.read(_CHUNK)
@@ -349,7 +358,7 @@ def _read_document(head: bytes, stream: IO[bytes], encoding: str, input_file: In
         buffer += chunk
     else:
         input_file.format = "json-streamed"
-        yield from _stream_document(bytes(buffer), stream, encoding, input_file)
+        yield from _stream_document(bytes(buffer), stream, encoding, input_file, source)
         return
     data = bytes(buffer)
     del buffer
@@ -360,7 +369,7 @@ def _read_document(head: bytes, stream: IO[bytes], encoding: str, input_file: In
     try:
         value, stdlib = _loads(text)
         input_file.format = "json"
-        yield from explode(value, "", stdlib=stdlib)
+        yield from explode(value, "", stdlib=stdlib, source=source)
         return
     except UnicodeDecodeError as error:
         raise _decode_error(f"offset {error.start}", encoding, error) from error
@@ -394,7 +403,7 @@ def _read_document(head: bytes, stream: IO[bytes], encoding: str, input_file: In
         damage = Problem(f"value {len(values) + 1} (line {line})", f"invalid JSON: {_json_error(error)}")
     input_file.format = "concatenated-json"
     for number, value in enumerate(values, 1):
-        yield from explode(value, f"value {number}", stdlib=True)
+        yield from explode(value, f"value {number}", stdlib=True, source=source)
     if damage is not None:
         yield damage
 
@@ -420,22 +429,27 @@ class _Replay(io.RawIOBase):
         return len(data)
 
 
-def _stream_document(head: bytes, stream: IO[bytes], encoding: str, input_file: InputFile) -> Iterator[Event]:
+def _stream_document(
+    head: bytes, stream: IO[bytes], encoding: str, input_file: InputFile, source: str
+) -> Iterator[Event]:
     """A document too large to hold: stream the items of its ``releases``/``records`` arrays one by one.
 
-    Works for a package, or an array of releases or packages (each element held whole). A package's ``version`` usually precedes its
-    releases; where it does not, releases are judged one by one, as bare releases are.
+    Works for a package, or an array of releases or packages (each element held whole), or, unless the
+    source is ``ocds``, a wrapper object's ``items``/``data`` array of another source's records. A
+    package's ``version`` usually precedes its releases; where it does not, releases are judged one by
+    one, as bare releases are.
     """
-    source: Any = io.BufferedReader(_Replay(head, stream), _CHUNK)
+    document: Any = io.BufferedReader(_Replay(head, stream), _CHUNK)
     if encoding != "utf-8":
-        source = io.TextIOWrapper(source, encoding=encoding, errors="strict")
+        document = io.TextIOWrapper(document, encoding=encoding, errors="strict")
     array_top = head.lstrip()[:1] == b"["
+    arrays = _STREAMED_ARRAYS.get(source, _WRAPPED_ARRAYS)
     version: str | None = None
     builder: Any = None
     building = ""
     counts: dict[str, int] = {}
     try:
-        for prefix, event, value in ijson.parse(source, use_float=True):
+        for prefix, event, value in ijson.parse(document, use_float=True):
             if builder is not None:
                 builder.event(event, value)
                 if prefix == building and event in ("end_map", "end_array"):
@@ -447,11 +461,13 @@ def _stream_document(head: bytes, stream: IO[bytes], encoding: str, input_file: 
                     elif building.endswith("releases.item"):
                         yield _release(builder.value, locator, version, stdlib=True)
                     else:
-                        yield from explode(builder.value, locator, stdlib=True, version=version)
+                        yield from explode(
+                            builder.value, locator, stdlib=True, version=version, source=source
+                        )
                     builder = None
                 continue
             # In an array, each element is built whole (a release, or a package of moderate size).
-            wanted = prefix == "item" if array_top else prefix in ("releases.item", "records.item")
+            wanted = prefix == "item" if array_top else prefix in arrays
             if event in ("start_map", "start_array") and wanted:
                 builder = ijson.ObjectBuilder()
                 builder.event(event, value)
@@ -462,6 +478,10 @@ def _stream_document(head: bytes, stream: IO[bytes], encoding: str, input_file: 
         raise _decode_error("a streamed document", encoding, error) from error
     except ijson.JSONError as error:
         yield Problem("document", f"invalid JSON: {error}")
+        return
+    if not counts and not array_top and source not in _OCDS_SOURCES:
+        wrappers = " or ".join(f"`{key}`" for key in _WRAPPER_KEYS)
+        yield Problem("document", f"expected {ADAPTERS[source].record}: an object with no {wrappers} array")
 
 
 def _org_shape_1_0(release: dict[str, Any]) -> bool:
@@ -485,9 +505,7 @@ def _release(value: Any, locator: str, version: str | None, *, stdlib: bool) -> 
     if problem is not None:
         ocid = value.get("ocid") if isinstance(value, dict) and isinstance(value.get("ocid"), str) else None
         rid = value.get("id") if isinstance(value, dict) else None
-        raw = (
-            orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode() if not stdlib else json.dumps(value)
-        )
+        raw = _raw(value, stdlib)
         return Problem(locator, problem, ocid=ocid, release_id=None if rid is None else str(rid), raw=raw)
     if version is None:
         version = "1.0" if is_release_1_0(value) and _org_shape_1_0(value) else "1.1"
@@ -505,11 +523,34 @@ def _path(locator: str, suffix: str) -> str:
     return f"{locator}{suffix}" if locator.startswith("/") or not locator else f"{locator} {suffix}"
 
 
-def explode(value: Any, locator: str, *, stdlib: bool = False, version: str | None = None) -> Iterator[Event]:
-    """Turn one parsed JSON value into releases, publisher compiled releases and problems."""
+# Modes of explode() in which values are read as OCDS; any other source is one adapter's records only.
+_OCDS_SOURCES = frozenset({"auto", "ocds"})
+# Arrays of records in an API-style wrapper object, for sources that are not OCDS.
+_WRAPPER_KEYS = ("items", "data")
+# The arrays whose elements a streamed document yields, by source (an adapter's: the wrapper's arrays).
+_WRAPPED_ARRAYS = tuple(f"{key}.item" for key in _WRAPPER_KEYS)
+_STREAMED_ARRAYS = {
+    "ocds": ("releases.item", "records.item"),
+    "auto": ("releases.item", "records.item", *_WRAPPED_ARRAYS),
+}
+
+
+def explode(
+    value: Any, locator: str, *, stdlib: bool = False, version: str | None = None, source: str = "auto"
+) -> Iterator[Event]:
+    """Turn one parsed JSON value into releases, publisher compiled releases and problems.
+
+    ``source`` is ``auto`` (OCDS, else a record an adapter recognises), ``ocds``, or an adapter's name
+    (every value must be its record).
+    """
     if isinstance(value, list):
         for index, item in enumerate(value):
-            yield from explode(item, _path(locator, f"/{index}"), stdlib=stdlib, version=version)
+            yield from explode(
+                item, _path(locator, f"/{index}"), stdlib=stdlib, version=version, source=source
+            )
+        return
+    if source not in _OCDS_SOURCES:
+        yield from _adapted(value, locator, ADAPTERS[source], stdlib=stdlib)
         return
     if not isinstance(value, dict):
         yield Problem(
@@ -539,8 +580,49 @@ def explode(value: Any, locator: str, *, stdlib: bool = False, version: str | No
     if "ocid" in value or "tag" in value or "date" in value or "tender" in value:
         yield _release(value, locator or "document", version, stdlib=stdlib)
         return
+    if source == "auto":
+        # Not OCDS: a record of another source, or a wrapper object whose first record is one.
+        wrapped = _wrapped(value)
+        first = wrapped[1][0] if wrapped is not None and wrapped[1] else None
+        for adapter in ADAPTERS.values():
+            if adapter.looks_like(value) or (first is not None and adapter.looks_like(first)):
+                yield from _adapted(value, locator, adapter, stdlib=stdlib)
+                return
     keys = ", ".join(list(value)[:5]) or "no keys"
     yield Problem(locator or "document", f"not OCDS: an object with {keys} but no releases, records or ocid")
+
+
+def _wrapped(value: dict[str, Any]) -> tuple[str, list[Any]] | None:
+    """The key and array of an API-style wrapper object (``{"items": [...]}``), if ``value`` is one."""
+    for key in _WRAPPER_KEYS:
+        array = value.get(key)
+        if isinstance(array, list):
+            return key, array
+    return None
+
+
+def _adapted(value: Any, locator: str, adapter: Adapter, *, stdlib: bool) -> Iterator[Event]:
+    """A record of a source that is not OCDS (or a wrapper of them), as releases and problems."""
+    if isinstance(value, dict) and not adapter.looks_like(value):
+        wrapped = _wrapped(value)
+        if wrapped is not None:
+            key, records = wrapped
+            for index, record in enumerate(records):
+                yield from _adapted(record, _path(locator, f"/{key}/{index}"), adapter, stdlib=stdlib)
+            return
+    if isinstance(value, list):
+        yield from explode(value, locator, stdlib=stdlib, source=adapter.name)
+        return
+    try:
+        release = adapter.to_release(value)
+    except MappingError as error:
+        yield Problem(locator or "document", str(error), ocid=adapter.ocid_of(value), raw=_raw(value, stdlib))
+        return
+    yield _release(release, locator or "document", "1.1", stdlib=stdlib)
+
+
+def _raw(value: Any, stdlib: bool) -> str:
+    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode() if not stdlib else json.dumps(value)
 
 
 def _is_linked(release: Any) -> bool:

@@ -32,8 +32,11 @@ CREATE TABLE IF NOT EXISTS sources (
     items       BIGINT,             -- items read from it: releases, compiled releases, problems, or the file
     items_loaded BIGINT,
     items_quarantined BIGINT,
-    run_id      INTEGER
+    run_id      INTEGER,
+    source_kind VARCHAR             -- what --source said: auto | ocds | goszakup (NULL: before the option)
 );
+-- Warehouses made before --source existed gain the column (NULL for the files they hold).
+ALTER TABLE sources ADD COLUMN IF NOT EXISTS source_kind VARCHAR;
 
 CREATE TABLE IF NOT EXISTS releases (
     dataset     VARCHAR NOT NULL,
