@@ -418,3 +418,23 @@ def test_cli_synth_and_ingest_reconcile(tmp_path: Path) -> None:
     )
     assert bad.returncode == 1
     assert bad.stderr.strip().count("\n") == 0 and "unknown scheme 'bribes'" in bad.stderr
+
+
+def test_the_world_compiles_as_ocdsmerge_compiles_it(
+    releases: list[dict[str, Any]], compiled: dict[str, dict[str, Any]]
+) -> None:
+    import ocdsmerge
+
+    merger = ocdsmerge.Merger(schema=str(resources.files("adal") / "schema" / "release-schema.json"))
+    by_ocid: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for release in releases:
+        by_ocid[release["ocid"]].append(release)
+    for ocid, group in by_ocid.items():
+        assert merger.create_compiled_release(group) == compiled[ocid], ocid
+
+
+def test_parties_and_titles_in_kazakh_and_russian(compiled: dict[str, dict[str, Any]]) -> None:
+    parties = [p for c in compiled.values() for p in c["parties"]]
+    assert all(p["name"] and p["name_kk"] for p in parties)
+    titled = [c for c in compiled.values() if c["tender"].get("title_kk")]
+    assert len(titled) >= 0.8 * len(compiled)

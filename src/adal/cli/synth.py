@@ -80,9 +80,11 @@ def register(app: typer.Typer) -> None:
         from adal.synth.generate import default_workers, generate
 
         years = tuple(sorted(set(year or [2025])))
+        from adal.synth.procurement import MRP
+
         for y in years:
-            if not 2020 <= y <= 2027:
-                raise UsageError(f"--year {y}: the world's MRP table covers 2020 to 2027")
+            if not min(MRP) <= y <= max(MRP):
+                raise UsageError(f"--year {y}: the world's MRP table (data/law.json) covers {min(MRP)} to {max(MRP)}")
         settings = Settings(
             SCALES[scale.value],
             seed=seed,

@@ -198,7 +198,7 @@ def generate(
     for case in cases:
         items = sorted(fragments.get(case.id, []))
         truth_lines.append(orjson.dumps(evidence(case, [(o, b, m, f) for _, o, b, m, f in items])))
-    truth = b"\n".join(truth_lines) + b"\n"
+    truth = b"".join(line + b"\n" for line in truth_lines)
     (root / "ground_truth.jsonl").write_bytes(truth)
     files["ground_truth.jsonl"] = hashlib.sha256(truth).hexdigest()
     counts = {

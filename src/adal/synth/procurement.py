@@ -313,6 +313,7 @@ class Writer:
         party: dict[str, Any] = {
             "id": party_id(body.bin),
             "name": body.name_ru,
+            "name_kk": body.name_kk,
             "identifier": {"scheme": "KZ-BIN", "id": body.bin, "legalName": body.name_ru},
             "roles": ["buyer", "procuringEntity"],
             "details": {"level": body.level, "kind": body.kind, "regionKATO": body.region_kato},
@@ -333,6 +334,7 @@ class Writer:
         return {
             "id": party_id(company.bin),
             "name": company.name_ru,
+            "name_kk": company.name_kk,
             "identifier": {"scheme": "KZ-BIN", "id": company.bin, "legalName": company.name_ru},
             "roles": roles,
             "address": {"streetAddress": company.address, "countryName": "Казахстан", "kato": company.kato},
@@ -351,9 +353,13 @@ class Writer:
             "unit": {"name": leaf.unit, "value": _money(spec.unit_price)},
             "relatedLot": "1",
         }
+        if leaf.name_kk:
+            item["description_kk"] = leaf.name_kk
         if "classification" not in gaps:
             item["classification"] = {"scheme": "ENS-TRU", "id": leaf.code, "description": leaf.name_ru}
         out: list[dict[str, Any]] = []
+        # Every release carries the parties it names, as OCDS 1.1 publishers do (and tools expect).
+        buyer_party = self.body_party(body, gaps)
         plan_day = spec.plan_date
         out.append(
             {
@@ -362,7 +368,7 @@ class Writer:
                 "date": _ts(plan_day, 10),
                 "tag": ["planning"],
                 "buyer": buyer,
-                "parties": [self.body_party(body, gaps)],
+                "parties": [buyer_party],
                 "planning": {
                     "budget": {"amount": _money(spec.estimate), "description": "Годовой план закупок"}
                 },
@@ -385,6 +391,8 @@ class Writer:
             "lots": [{"id": "1", "title": leaf.name_ru, "value": _money(spec.estimate), "status": "active"}],
             "tenderPeriod": {"startDate": _ts(start, 9)},
         }
+        if leaf.name_kk:
+            tender["title_kk"] = leaf.name_kk
         if "tender_end" not in gaps:
             tender["tenderPeriod"]["endDate"] = _ts(end, 18)
         if spec.rationale:
@@ -396,12 +404,13 @@ class Writer:
                 "date": _ts(start, 9),
                 "tag": ["tender"],
                 "buyer": buyer,
+                "parties": [buyer_party],
                 "tender": tender,
             }
         )
 
         award_day = end + dt.timedelta(days=rng.randrange(1, 6))
-        parties = []
+        parties = [buyer_party]
         details = []
         for i, company in enumerate(spec.bidders):
             bid: dict[str, Any] = {
@@ -442,6 +451,7 @@ class Writer:
             out.append(award_release)
             return out
         winner = spec.bidders[spec.winner]
+        winner_party = parties[1 + spec.winner]
         value = spec.prices[spec.winner]
         award_release["awards"] = [
             {
@@ -471,6 +481,8 @@ class Writer:
             "period": {"startDate": _ts(signed, 0), "endDate": _ts(period_end, 23, 59)},
             "items": contract_items,
         }
+        if leaf.name_kk:
+            contract["title_kk"] = leaf.name_kk
         out.append(
             {
                 **base,
@@ -478,6 +490,7 @@ class Writer:
                 "date": _ts(signed, 12),
                 "tag": ["contract"],
                 "buyer": buyer,
+                "parties": [buyer_party, winner_party],
                 "contracts": [contract],
             }
         )
@@ -503,6 +516,7 @@ class Writer:
                     "date": _ts(when, 16),
                     "tag": ["contractAmendment"],
                     "buyer": buyer,
+                    "parties": [buyer_party, winner_party],
                     "contracts": [
                         {
                             "id": "1",
@@ -556,6 +570,7 @@ class Writer:
                 "date": _ts(last_day, 18),
                 "tag": ["implementation", "contractTermination"],
                 "buyer": buyer,
+                "parties": [buyer_party, winner_party],
                 "contracts": [
                     {
                         "id": "1",
