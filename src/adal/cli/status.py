@@ -24,7 +24,7 @@ def register(app: typer.Typer) -> None:
             bool, typer.Option("--json", help="Print one JSON object instead of tables.")
         ] = False,
     ) -> None:
-        """Print counts (sources, processes, releases, bids, awards, contracts, parties, quarantined) and field coverage per dataset: the share of processes with each key field."""
+        """Print counts (sources, processes, releases, bids, awards, contracts, parties, quarantined), the registers held, and field coverage per dataset: the share of processes with each key field."""
         with Executor(warehouse_path(warehouse), read_only=True) as executor:
             result = status(executor)
         if as_json:
@@ -33,9 +33,18 @@ def register(app: typer.Typer) -> None:
         console = Console()
         counts = Table(title="Warehouse", show_header=False)
         for key, value in result.items():
-            if key != "coverage":
+            if isinstance(value, int):
                 counts.add_row(key, f"{value:,}")
         console.print(counts)
+        held = {name: n for name, n in result["registers"].items() if n}
+        if held:
+            registers = Table(title="Registers", show_header=False)
+            for name, n in held.items():
+                registers.add_row(name, f"{n:,}")
+            registers.add_row(
+                "buyers found in the bodies register", f"{result['buyers_in_bodies_register']:.0%}"
+            )
+            console.print(registers)
         coverage = result["coverage"]
         if coverage:
             # Fields down, datasets across (the largest first): readable in a terminal of any width.

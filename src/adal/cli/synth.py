@@ -84,7 +84,9 @@ def register(app: typer.Typer) -> None:
 
         for y in years:
             if not min(MRP) <= y <= max(MRP):
-                raise UsageError(f"--year {y}: the world's MRP table (data/law.json) covers {min(MRP)} to {max(MRP)}")
+                raise UsageError(
+                    f"--year {y}: the world's MRP table (data/law.json) covers {min(MRP)} to {max(MRP)}"
+                )
         settings = Settings(
             SCALES[scale.value],
             seed=seed,

@@ -251,7 +251,6 @@ def _cell(value: Any) -> str:
 
 def _registers(world: World, root: Path) -> dict[str, str]:
     from adal.synth import data as reference
-    from adal.synth.procurement import MRP
 
     tables: dict[str, Iterator[dict[str, Any]]] = {
         "territory": (
@@ -364,7 +363,10 @@ def _registers(world: World, root: Path) -> dict[str, str]:
             }
             for n in reference.load("classifier")["nodes"]
         ),
-        "mrp": ({"year": y, "value": v, "valid_from": dt.date(y, 1, 1)} for y, v in sorted(MRP.items())),
+        "mrp": (
+            {"year": e["year"], "value": e["value"], "valid_from": dt.date.fromisoformat(e["valid_from"])}
+            for e in reference.load("law")["mrp"]
+        ),
     }
     files = {}
     for name, rows in tables.items():

@@ -314,7 +314,12 @@ class Ingest:
         register = register_for(input_file.path)
         if register is None:
             return None
-        if self.source == "registers" or os.path.dirname(input_file.path) in self.register_dirs:
+        folder = os.path.dirname(input_file.path)
+        if (
+            self.source == "registers"
+            or folder in self.register_dirs
+            or os.path.exists(os.path.join(folder, "datapackage.json"))
+        ):
             return register
         return None
 
