@@ -300,10 +300,7 @@ def test_planted_evidence_is_where_the_ground_truth_says(
                     and p["post"] == "head"
                     and p["iin"] == link["official"]
                     and dt.date.fromisoformat(p["start_date"]) <= award
-                    and (
-                        not p["end_date"]
-                        or award <= dt.date.fromisoformat(p["end_date"]) + dt.timedelta(days=120)
-                    )
+                    and (not p["end_date"] or award <= dt.date.fromisoformat(p["end_date"]))
                     for p in posts
                 )
         elif scheme == "shell_company":
@@ -438,3 +435,19 @@ def test_parties_and_titles_in_kazakh_and_russian(compiled: dict[str, dict[str, 
     assert all(p["name"] and p["name_kk"] for p in parties)
     titled = [c for c in compiled.values() if c["tender"].get("title_kk")]
     assert len(titled) >= 0.8 * len(compiled)
+
+
+def test_founders_shares_add_up(world: Path) -> None:
+    shares: dict[str, float] = defaultdict(float)
+    for role in _register(world, "company_people"):
+        if role["role"] == "founder" and role["share"]:
+            shares[role["company_bin"]] += float(role["share"])
+    assert shares and all(abs(total - 1.0) < 0.01 for total in shares.values()), max(shares.values())
+
+
+def test_register_keys_are_unique(world: Path) -> None:
+    from adal.sources.registers.spec import REGISTERS
+
+    for register in REGISTERS:
+        keys = [tuple(row[k] for k in register.key) for row in _register(world, register.name)]
+        assert keys and len(keys) == len(set(keys)), register.name

@@ -41,7 +41,9 @@ SCHEMES = (
     "late_delivery_paid_in_full",
 )
 
-# Cases per 10,000 contracting processes, at a region of average integrity (multiplier 1).
+# Cases per 10,000 contracting processes of the whole world (at least MIN_CASES each). Cases are then
+# placed in regions by population times the region's integrity multiplier; central bodies as one more
+# place weighing a tenth of the population.
 DEFAULT_RATES: dict[str, float] = {
     "cartel": 1.5,
     "captured_buyer": 3.0,

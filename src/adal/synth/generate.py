@@ -154,8 +154,9 @@ def generate(
     """Build the world and write it under ``out``; return its manifest (also written as adal-world.json)."""
     global _WORLD, _CASES
     root = Path(out)
+    folders = {"ocds": "jsonl", "ocds-packages": "packages"}
     for sub in ("ocds", "ocds-packages", "registers"):
-        if sub != "ocds-packages" or "packages" in settings.formats:
+        if sub not in folders or folders[sub] in settings.formats:
             (root / sub).mkdir(parents=True, exist_ok=True)
     world = build(settings)
     factor = calibration(world)

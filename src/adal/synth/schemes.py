@@ -115,7 +115,10 @@ class Planner:
         weights = _cumulative([leaf.weight * affinity.get(leaf.division, 1.0) for leaf in leaves])
         return leaves[weighted_index(self.rng, weights)]
 
-    def new_company(self, region: str | None, division: str, registered: dt.date) -> Company:
+    def new_company(
+        self, region: str | None, division: str, registered: dt.date, owner: str | None = None
+    ) -> Company:
+        """A company created for a scheme, founded and directed by ``owner`` (a new person if not given)."""
         world = self.world
         rng = self.rng
         kato = region or next(r.kato for r in world.regions if r.name_en == "Astana")
@@ -138,6 +141,9 @@ class Planner:
             pooled=False,
         )
         world.companies.append(company)
+        owner = owner or world.person(rng, born=(1965, 1998)).iin
+        world.roles.append(Role(company.bin, owner, "founder", 1.0, registered, None))
+        world.roles.append(Role(company.bin, owner, "director", None, registered, None))
         return company
 
     def case(self, scheme: str, place: str | None, bodies: list[Body], count: int, days: int) -> Case:
@@ -184,6 +190,10 @@ class Planner:
         else:
             owner = self.world.person(rng, born=(1960, 1990))
             for m in members:
+                # The hidden owner takes half of each member; the founders of record keep the rest.
+                for role in self.world.roles:
+                    if role.company_bin == m.bin and role.role == "founder" and role.share is not None:
+                        role.share = round(role.share / 2, 4)
                 self.world.roles.append(Role(m.bin, owner.iin, "founder", 0.5, m.registered, None))
             case.people.append(owner.iin)
             case.evidence.append(
@@ -231,10 +241,15 @@ class Planner:
         place = self.place()
         body = rng.choice(self.hosts[place])
         year = min(world.settings.years)
+        first_day, last_day = dt.date(year, 1, 1), dt.date(year, 12, 31)
+
+        def served(post: Post) -> int:
+            return (min(post.end or last_day, last_day) - max(post.start, first_day)).days
+
         heads = [p for p in world.posts if p.body_bin == body.bin and p.post == "head" and _overlap(p, year)]
-        head = heads[0]
-        start = max(head.start, dt.date(year, 1, 1))
-        end = min(head.end or dt.date(year, 12, 31), dt.date(year, 12, 31))
+        head = max(heads, key=served)  # the head who served longest that year
+        start = max(head.start, first_day)
+        end = min(head.end or last_day, last_day)
         relatives = [f for f in world.family if f.iin == head.iin]
         if relatives:
             link = rng.choice(relatives)
@@ -249,15 +264,17 @@ class Planner:
             world.family += [link, FamilyLink(relative.iin, head.iin, "sibling")]
         leaf = self.leaf_for(body)
         company = self.new_company(
-            place, leaf.division, random_date(rng, dt.date(2012, 1, 1), dt.date(year - 1, 6, 30))
+            place,
+            leaf.division,
+            random_date(rng, dt.date(2012, 1, 1), dt.date(year - 1, 6, 30)),
+            owner=link.relative_iin,
         )
         company.pooled = True
-        world.roles.append(Role(company.bin, link.relative_iin, "founder", 1.0, company.registered, None))
-        world.roles.append(Role(company.bin, link.relative_iin, "director", None, company.registered, None))
         case = self.case("conflict_of_interest", place, [body], rng.randrange(2, 6), 200)
-        span = max(1, (end - start).days - 130)
-        first = start + dt.timedelta(days=rng.randrange(span))
-        case.window = (first, min(end, first + dt.timedelta(days=200)))
+        # Plans made early enough in the term that the awards (at most ~80 days after the plan) fall in it.
+        latest = max(start, end - dt.timedelta(days=80))
+        first = start + dt.timedelta(days=rng.randrange(max(1, (latest - start).days - 60)))
+        case.window = (first, min(latest, first + dt.timedelta(days=120)))
         case.suppliers, case.leaf, case.people = [company], leaf, [head.iin, link.relative_iin]
         case.evidence += [
             {
@@ -284,10 +301,8 @@ class Planner:
         leaf = self.leaf_for(body, rng.choice(("goods", "works")))
         case = self.case("shell_company", place, [body], rng.randrange(1, 3), 5)
         registered = case.window[0] - dt.timedelta(days=rng.randrange(0, 10))
-        shell = self.new_company(place, leaf.division, registered)
         director = self.world.person(rng, born=(1975, 2003))
-        self.world.roles.append(Role(shell.bin, director.iin, "founder", 1.0, registered, None))
-        self.world.roles.append(Role(shell.bin, director.iin, "director", None, registered, None))
+        shell = self.new_company(place, leaf.division, registered, owner=director.iin)
         case.suppliers, case.leaf, case.people = [shell], leaf, [director.iin]
         return case
 
@@ -607,7 +622,7 @@ def evidence(case: Case, processes: list[tuple[str, str, float, dict[str, Any]]]
         "period": {"start": min(dates)[:10], "end": max(dates)[:10]},
         "ocids": ocids,
         "buyers": sorted({p[1] for p in processes}),
-        "suppliers": [c.bin for c in case.suppliers],
+        "suppliers": [c.bin for c in case.suppliers] or sorted({f["winner"] for f in seen if f["winner"]}),
         "people": case.people,
         "evidence": found,
     }

@@ -583,12 +583,14 @@ def _companies(world: World) -> None:
         )
         world.companies.append(company)
         # Founders: one to three people; a few own several companies (family groups, honest noise).
+        chosen: set[str] = set()
         for f in range(rng.choice((1, 1, 1, 2, 3))):
-            if owners and rng.random() < 0.03:
-                iin = rng.choice(owners)
+            if owners and rng.random() < 0.03 and (repeat := rng.choice(owners)) not in chosen:
+                iin = repeat
             else:
                 iin = world.person(rng, born=(1958, 1998)).iin
                 owners.append(iin)
+            chosen.add(iin)
             world.roles.append(Role(company.bin, iin, "founder", None, registered, None))
             if f == 0 and rng.random() < 0.7:
                 world.roles.append(Role(company.bin, iin, "director", None, registered, None))

@@ -312,7 +312,7 @@ class Ingest:
     def _register_of(self, input_file: InputFile) -> Register | None:
         """The register a file holds: a known name beside a ``datapackage.json``, or ``--source registers``."""
         register = register_for(input_file.path)
-        if register is None:
+        if register is None or self.source not in {"auto", "registers"}:
             return None
         folder = os.path.dirname(input_file.path)
         if (

@@ -11,6 +11,7 @@ import codecs
 import csv
 import datetime as dt
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -23,6 +24,7 @@ from adal.sources.ocds.reader import InputFile, Problem, _Opened
 from adal.sources.registers.spec import BY_NAME, Register
 
 SUFFIXES = (".csv", ".jsonl")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 @dataclass(slots=True)
@@ -75,6 +77,8 @@ def _value(register: Register, name: str, raw: Any) -> Any:
                 raise ValueError
             return float(text)
         if kind == "date":
+            if not _DATE.fullmatch(str(text)):
+                raise ValueError
             return dt.date.fromisoformat(str(text))
     except _Invalid:
         raise
