@@ -3,6 +3,7 @@ that regenerates byte for byte from the real goszakup lots."""
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -106,6 +107,93 @@ def test_uncalibrated_leaves_say_why() -> None:
     for node in data.load("classifier")["nodes"]:
         if node.get("calibrated") is False:
             assert node["justification"] and node["price_basis"] == "assumed"
+
+
+KAZAKH_LETTERS = set("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
+CYRILLIC = re.compile(r"[а-яёА-ЯЁәғқңөұүһіӘҒҚҢӨҰҮҺІ]")
+# Latin words a Kazakh name may keep as they are: the abbreviations the Russian names use too.
+LATIN_WHITELIST = {"RAM", "PR"}
+
+
+def test_every_division_and_group_has_a_kazakh_name() -> None:
+    unnamed = [n.code for n in data.classifier() if n.level < 3 and not n.name_kk]
+    assert not unnamed
+
+
+def test_leaves_with_kazakh_names_carry_most_of_the_weight() -> None:
+    leaves = [n for n in data.classifier() if n.level == 3]
+    assert sum(n.weight or 0.0 for n in leaves if n.name_kk) >= 0.85
+    assert all(n.name_kk for n in leaves if n.calibrated is False)
+
+
+def test_kazakh_names_are_cyrillic_kazakh() -> None:
+    named = {n.code: n.name_kk for n in data.classifier() if n.name_kk}
+    for code, name in named.items():
+        assert CYRILLIC.search(name), code
+        assert set(re.findall(r"[A-Za-z]+", name)) <= LATIN_WHITELIST, code
+        assert name.strip() == name, code
+    # Most names are translated, not copied: they use letters Russian lacks.
+    assert sum(1 for name in named.values() if KAZAKH_LETTERS & set(name)) >= 0.5 * len(named)
+
+
+def test_kazakh_name_file_names_real_codes_and_lists_its_uncertain_ones() -> None:
+    kk = json.loads((ROOT / "tools" / "classifier_kk.json").read_text(encoding="utf-8"))
+    assert kk["sources"] and "not the official" in kk["sources"][0]["source"].lower()
+    by_code = {n.code: n for n in data.classifier()}
+    assert set(kk["names"]) <= set(by_code)
+    assert set(kk["uncertain"]) <= set(kk["names"])
+    for code, name in kk["names"].items():
+        assert by_code[code].name_kk == name, code
+
+
+def _lot(code: str) -> dict[str, object]:
+    return {
+        "lot_id": "1-ЗЦП1",
+        "category_code": code,
+        "category_name": "Хлеб",
+        "budget": 1000.0,
+        "unit": "Штука",
+        "quantity": 10.0,
+        "unit_price": 100.0,
+        "deadline_days": 15,
+        "publish_date": "2026-02-23 10:00:00",
+        "deadline_date": "2026-02-25 10:00:00",
+        "customer_bin": "000000000000",
+        "customer_name": "КГУ «Школа»",
+        "advance_payment_pct": 0.0,
+        "url": "https://goszakup.gov.kz/ru/announce/index/1/2",
+        "dumping_status": "",
+        "lot_status": "Опубликован",
+        "contact_email": "",
+        "contact_phone": "",
+    }
+
+
+def _calibrate(tmp_path: Path, names: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    lots, kk = tmp_path / "lots.json", tmp_path / "kk.json"
+    lots.write_text(json.dumps([_lot("107111.100.000000")]), encoding="utf-8")
+    kk.write_text(json.dumps({"sources": [], "uncertain": [], "names": names}), encoding="utf-8")
+    tool = ROOT / "tools" / "calibrate_synth.py"
+    return subprocess.run(
+        [sys.executable, str(tool), str(lots), "--kk", str(kk), "--out-dir", str(tmp_path)],
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_calibration_fills_missing_kazakh_names_and_keeps_the_written_ones(tmp_path: Path) -> None:
+    ran = _calibrate(tmp_path, {"10": "Басқа атау", "107111": "Нан", "107111.100.000000": "Нан"})
+    assert ran.returncode == 0, ran.stderr
+    nodes = {n["code"]: n for n in json.loads((tmp_path / "classifier.json").read_text())["nodes"]}
+    assert nodes["10"]["name_kk"] == "Тамақ өнімдері"
+    assert nodes["107111"]["name_kk"] == nodes["107111.100.000000"]["name_kk"] == "Нан"
+    assert nodes["351410.999.999901"]["name_kk"] is None
+
+
+def test_calibration_refuses_kazakh_names_of_unknown_codes(tmp_path: Path) -> None:
+    ran = _calibrate(tmp_path, {"999999.999.999999": "Жоқ"})
+    assert ran.returncode == 1
+    assert "999999.999.999999" in ran.stderr
 
 
 # ---- calibration ----------------------------------------------------------------------------------------

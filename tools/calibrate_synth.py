@@ -6,7 +6,8 @@ and dumping status) and writes two files of ``src/adal/synth/data``:
 
 - ``classifier.json``: an ENS TRU-shaped tree (KPVED division -> 6-digit KPVED group -> ENS TRU leaf) with a
   reference price, a weight and budget/quantity spreads for every leaf seen in the real lots, plus the
-  hand-written, uncalibrated leaves of ``tools/classifier_extra.json``;
+  hand-written, uncalibrated leaves of ``tools/classifier_extra.json`` and the Kazakh names of
+  ``tools/classifier_kk.json`` (adal's translations, filling ``name_kk`` where a node has none);
 - ``calibration.json``: the shares and spreads the generator draws from (methods, deadlines, budgets,
   categories, advance payments, publication hours and weekdays, units, lots per customer ...).
 
@@ -37,6 +38,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 DEFAULT_OUT = HERE.parent / "src" / "adal" / "synth" / "data"
 DEFAULT_EXTRA = HERE / "classifier_extra.json"
+DEFAULT_KK = HERE / "classifier_kk.json"
 SOURCE_NAME = "goszakup-lots-2026-02.json"
 
 # Procurement method by the suffix of the lot number ("85655739-ГЗПОП1" -> "ГЗПОП"). The first three are
@@ -375,7 +377,30 @@ def reference_price(lots: Sequence[Lot], group: Sequence[Lot]) -> tuple[int | fl
     return money(quantile(per_unit, 0.5)), "code_median_budget_per_unit"
 
 
-def classifier(lots: Sequence[Lot], extra: dict[str, Any], source: str) -> dict[str, Any]:
+def kazakh_names(kk: dict[str, Any]) -> dict[str, str]:
+    """Code -> Kazakh name from ``classifier_kk.json``; every uncertain code must be named."""
+    names = kk["names"]
+    if not isinstance(names, dict) or not all(isinstance(v, str) and v.strip() for v in names.values()):
+        raise CalibrationError("classifier_kk.json: names must map codes to non-empty strings")
+    unnamed = sorted(set(kk.get("uncertain", [])) - set(names))
+    if unnamed:
+        raise CalibrationError(f"classifier_kk.json: uncertain codes without a name: {', '.join(unnamed)}")
+    return {str(code): str(name) for code, name in names.items()}
+
+
+def fill_kazakh(nodes: dict[str, dict[str, Any]], names: dict[str, str]) -> None:
+    """A name from ``classifier_kk.json`` fills ``name_kk`` where the node has none; others are kept."""
+    stale = sorted(set(names) - set(nodes))
+    if stale:
+        raise CalibrationError(f"classifier_kk.json: codes not in the classifier: {', '.join(stale[:10])}")
+    for code, node in nodes.items():
+        if node["name_kk"] is None and code in names:
+            node["name_kk"] = names[code]
+
+
+def classifier(
+    lots: Sequence[Lot], extra: dict[str, Any], source: str, kazakh: dict[str, str] | None = None
+) -> dict[str, Any]:
     extra_share = float(extra["share"])
     by_leaf: dict[str, list[Lot]] = defaultdict(list)
     for lot in lots:
@@ -478,6 +503,7 @@ def classifier(lots: Sequence[Lot], extra: dict[str, Any], source: str) -> dict[
             "calibrated": False,
             "justification": leaf["justification"],
         }
+    fill_kazakh(nodes, kazakh or {})
 
     return {
         "version": 1,
@@ -663,12 +689,13 @@ def dump(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
-def build(lots_path: Path, extra_path: Path) -> dict[str, str]:
+def build(lots_path: Path, extra_path: Path, kk_path: Path = DEFAULT_KK) -> dict[str, str]:
     """File name -> text of every file this script writes."""
     lots, in_file, synthetic = read_lots(lots_path)
     extra = json.loads(extra_path.read_text(encoding="utf-8"))
+    kazakh = kazakh_names(json.loads(kk_path.read_text(encoding="utf-8")))
     return {
-        "classifier.json": dump(classifier(lots, extra, SOURCE_NAME)),
+        "classifier.json": dump(classifier(lots, extra, SOURCE_NAME, kazakh)),
         "calibration.json": dump(calibration(lots, in_file, synthetic, SOURCE_NAME)),
     }
 
@@ -677,10 +704,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("lots", type=Path, help=f"the real lot file ({SOURCE_NAME})")
     parser.add_argument("--extra", type=Path, default=DEFAULT_EXTRA, help="hand-written uncalibrated leaves")
+    parser.add_argument("--kk", type=Path, default=DEFAULT_KK, help="Kazakh names of classifier nodes")
     parser.add_argument("--out-dir", type=Path, default=DEFAULT_OUT, help="where to write the JSON files")
     args = parser.parse_args(argv)
     try:
-        files = build(args.lots, args.extra)
+        files = build(args.lots, args.extra, args.kk)
     except (OSError, CalibrationError, KeyError, ValueError) as error:
         print(f"calibrate_synth: {error}", file=sys.stderr)
         return 1
