@@ -178,3 +178,36 @@ CREATE TABLE IF NOT EXISTS documents (
     document_type VARCHAR, title VARCHAR, url VARCHAR, date_published VARCHAR, format VARCHAR, language VARCHAR,
     release_id VARCHAR, source_id INTEGER, locator VARCHAR
 );
+
+-- Indicator results: one row per subject and indicator, three states (flagged, not_flagged, not_computable).
+-- flag_id is stable (code:version:subject type:dataset:subject), so that feedback can attach to it.
+CREATE TABLE IF NOT EXISTS indicator_runs (
+    run_id      INTEGER PRIMARY KEY,
+    started_at  TIMESTAMP,
+    finished_at TIMESTAMP,
+    arguments   VARCHAR,
+    settings    VARCHAR,            -- the settings file, or 'defaults'
+    indicators  VARCHAR[]
+);
+
+CREATE TABLE IF NOT EXISTS flags (
+    flag_id     VARCHAR NOT NULL,
+    run_id      INTEGER NOT NULL,
+    dataset     VARCHAR NOT NULL,
+    subject_type VARCHAR NOT NULL,  -- process | buyer | procuring_entity | tenderer | lot | region
+    subject_id  VARCHAR NOT NULL,   -- an ocid, or an organisation as scheme-identifier where known
+    code        VARCHAR NOT NULL,
+    state       VARCHAR NOT NULL,
+    value       DOUBLE,
+    reason      VARCHAR,            -- why not computable
+    evidence    VARCHAR,            -- JSON: the bids, thresholds, quartiles and fences used
+    indicator_version VARCHAR NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS indicator_meta (
+    run_id      INTEGER NOT NULL,
+    dataset     VARCHAR NOT NULL,
+    code        VARCHAR NOT NULL,
+    key         VARCHAR NOT NULL,   -- Cardinal's Meta: q1, q3, lower_fence, upper_fence, Buyer_q1, ...
+    value       DOUBLE
+);

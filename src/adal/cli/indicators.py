@@ -1,0 +1,301 @@
+"""``adal indicators``: run red-flag indicators on the warehouse, or on a file of compiled releases."""
+
+from __future__ import annotations
+
+import shlex
+import sys
+from collections import Counter
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import orjson
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from adal.cli.common import WarehouseOption
+from adal.errors import UsageError
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from adal.indicators.engine import Outcome
+    from adal.indicators.output import Record
+    from adal.indicators.settings import Configuration
+
+
+class Format(StrEnum):
+    cardinal = "cardinal"
+    json = "json"
+    csv = "csv"
+    parquet = "parquet"
+
+
+def _registry_rows() -> list[dict[str, object]]:
+    from adal.indicators.registry import REGISTRY
+
+    return [
+        {
+            "code": i.code,
+            "title": i.title,
+            "phase": i.phase,
+            "levels": [level.value for level in i.levels],
+            "version": i.version,
+            "cardinal": i.cardinal,
+            "description": i.description,
+        }
+        for i in REGISTRY.values()
+    ]
+
+
+def summarise(console: Console, outcomes_by_dataset: dict[str, list[Outcome]]) -> None:
+    """Per indicator: flagged / not flagged / not computable, and the commonest reasons."""
+    from adal.indicators.base import State
+
+    table = Table(title="Indicators")
+    for column in ("dataset", "code", "level", "flagged", "not flagged", "not computable", "top reasons"):
+        table.add_column(
+            column, justify="right" if column in {"flagged", "not flagged", "not computable"} else "left"
+        )
+    for dataset, outcomes in outcomes_by_dataset.items():
+        for outcome in outcomes:
+            by_level: dict[str, Counter[str]] = {}
+            reasons: dict[str, Counter[str]] = {}
+            seen: dict[str, set[tuple[str, str]]] = {}
+            for r in outcome.results:
+                level = r.level.value
+                key = (r.subject, r.state.value)
+                if key in seen.setdefault(level, set()):
+                    continue
+                seen[level].add(key)
+                by_level.setdefault(level, Counter())[r.state.value] += 1
+                if r.state is State.not_computable and r.reason:
+                    reasons.setdefault(level, Counter())[r.reason] += 1
+            for level, counts in by_level.items():
+                top = "; ".join(
+                    f"{reason} ({n:,})" for reason, n in reasons.get(level, Counter()).most_common(2)
+                )
+                table.add_row(
+                    dataset,
+                    outcome.code,
+                    level,
+                    f"{counts['flagged']:,}",
+                    f"{counts['not_flagged']:,}",
+                    f"{counts['not_computable']:,}",
+                    top,
+                )
+    console.print(table)
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("indicators")
+    def indicators_command(
+        input_path: Annotated[
+            str | None,
+            typer.Argument(
+                metavar="[INPUT]",
+                help="Compiled releases as JSON Lines (.gz allowed; - for standard input). Without it, the warehouse.",
+            ),
+        ] = None,
+        settings: Annotated[
+            Path | None,
+            typer.Option(
+                help="Cardinal's settings INI (as ocdscardinal init writes it); without it, every indicator with defaults."
+            ),
+        ] = None,
+        fmt: Annotated[
+            Format | None,
+            typer.Option(
+                "--format",
+                help="cardinal: Cardinal's JSON; json (JSON Lines), csv, parquet: adal's records, three states.",
+            ),
+        ] = None,
+        out: Annotated[
+            Path | None,
+            typer.Option(help="Write the output here instead of standard output (required for parquet)."),
+        ] = None,
+        no_meta: Annotated[bool, typer.Option("--no-meta", help="Cardinal format: leave out Meta.")] = False,
+        with_map: Annotated[
+            bool, typer.Option("--map", help="Cardinal format: add Maps (flagged ocids to organisations).")
+        ] = False,
+        count: Annotated[
+            bool,
+            typer.Option(
+                "--count", help="Cardinal format: print the number of flagged subjects per group to stderr."
+            ),
+        ] = False,
+        list_: Annotated[
+            bool, typer.Option("--list", help="Print the registry: code, title, phase, levels, version.")
+        ] = False,
+        dataset: Annotated[str | None, typer.Option(help="Warehouse mode: only this dataset.")] = None,
+        warehouse: WarehouseOption = None,
+    ) -> None:
+        """Run red-flag indicators: three states per subject (flagged, not flagged, not computable with the reason), with value and evidence.
+
+        With INPUT, read compiled releases (as adal compile or ocdskit compile write them) and print the results: --format cardinal gives exactly Cardinal's output shape and values. Without INPUT, run on every dataset of the warehouse, replace the stored flags (table flags) in one transaction, and print a summary. See docs/indicators/.
+        """
+        from adal.indicators import settings as settings_module
+        from adal.indicators.registry import REGISTRY
+
+        console = Console(stderr=True)
+        if list_:
+            rows = _registry_rows()
+            if fmt is Format.json:
+                typer.echo(orjson.dumps(rows, option=orjson.OPT_INDENT_2).decode())
+                return
+            table = Table(title=f"{len(rows)} indicators")
+            for column in ("code", "title", "phase", "levels", "version"):
+                table.add_column(column)
+            for row in rows:
+                table.add_row(
+                    str(row["code"]),
+                    str(row["title"]),
+                    str(row["phase"]),
+                    ", ".join(str(level) for level in row["levels"]),  # type: ignore[attr-defined]
+                    str(row["version"]),
+                )
+            Console().print(table)
+            return
+        config = (
+            settings_module.read(str(settings), REGISTRY)
+            if settings is not None
+            else settings_module.defaults(list(REGISTRY))
+        )
+        if config.output:
+            flags = {k: v.strip().lower() in {"true", "1", "yes", "on"} for k, v in config.output.items()}
+            no_meta = no_meta or flags.get("no_meta", False)
+            with_map = with_map or flags.get("map", False)
+            count = count or flags.get("count", False)
+        if fmt is Format.parquet and out is None:
+            raise UsageError("--format parquet needs --out FILE")
+        versions = {code: i.version for code, i in REGISTRY.items()}
+        if input_path is not None:
+            _file_mode(
+                input_path, config, fmt or Format.json, out, no_meta, with_map, count, versions, console
+            )
+            return
+        if fmt is Format.cardinal:
+            raise UsageError("--format cardinal reads a file of compiled releases: give INPUT")
+        _warehouse_mode(
+            config, fmt, out, dataset, warehouse, versions, console, str(settings) if settings else "defaults"
+        )
+
+
+def _write(out: Path | None, text: str | bytes) -> None:
+    data = text.encode() if isinstance(text, str) else text
+    if out is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    else:
+        out.write_bytes(data)
+
+
+def _export(fmt: Format, out: Path | None, records: Iterable[Record]) -> None:
+    from adal.indicators.output import arrow_table, csv_text, json_lines
+
+    if fmt is Format.json:
+        _write(out, b"".join(json_lines(records)))
+    elif fmt is Format.csv:
+        _write(out, "".join(csv_text(records)))
+    elif fmt is Format.parquet:
+        import pyarrow.parquet as pq
+
+        assert out is not None
+        pq.write_table(arrow_table(records), str(out))
+
+
+def _file_mode(
+    path: str,
+    config: Configuration,
+    fmt: Format,
+    out: Path | None,
+    no_meta: bool,
+    with_map: bool,
+    count: bool,
+    versions: dict[str, str],
+    console: Console,
+) -> None:
+    from adal.indicators.output import cardinal, records
+    from adal.indicators.runner import run_file, tenderer_map
+
+    if path != "-" and not Path(path).is_file():
+        raise UsageError(f"{path}: no such file")
+    cardinal_format = fmt is Format.cardinal
+    outcomes, processes, problems = run_file(
+        path, config, full=not cardinal_format, by_org=not cardinal_format
+    )
+    for line, reason in problems.invalid[:5]:
+        console.print(f"adal: {path}: line {line} is not valid JSON, skipped ({reason})")
+    if problems.invalid_count > 5:
+        console.print(f"adal: {path}: {problems.invalid_count - 5:,} more lines are not valid JSON, skipped")
+    if problems.skipped:
+        console.print(
+            f"adal: {path}: {problems.skipped:,} lines are not an object with a string ocid, skipped"
+        )
+    if problems.duplicates:
+        console.print(
+            f"adal: {path}: {problems.duplicates:,} ocids appear more than once (one line is one process)"
+        )
+    if cardinal_format:
+        maps: dict[str, dict[str, Any]] | None = None
+        if with_map:
+            maps = {}
+            for outcome in outcomes:
+                for key, value in outcome.maps.items():
+                    maps.setdefault(key, {}).update(value)
+            if {"R025", "R038", "R048"} & {o.code for o in outcomes}:
+                maps["ocid_tenderer"] = tenderer_map(processes)
+        text = cardinal(outcomes, meta=not no_meta, maps=maps)
+        _write(out, text)
+        if count:
+            groups = orjson.loads(text)
+            for name in ("OCID", "Buyer", "ProcuringEntity", "Tenderer"):
+                if name in groups:
+                    console.print(f"{name}: {len(groups[name])}")
+        return
+    _export(fmt, out, records(outcomes, versions, "file"))
+    summarise(console, {Path(path).name: outcomes})
+
+
+def _warehouse_mode(
+    config: Configuration,
+    fmt: Format | None,
+    out: Path | None,
+    only: str | None,
+    warehouse: str | None,
+    versions: dict[str, str],
+    console: Console,
+    settings_name: str,
+) -> None:
+    from adal.indicators.engine import run
+    from adal.indicators.output import records
+    from adal.indicators.runner import dataset_processes, selected
+    from adal.indicators.store import store
+    from adal.warehouse.executor import Executor, warehouse_path
+
+    path = warehouse_path(warehouse)
+    indicators = selected(config)
+    parties = any(i.needs_parties for i, _ in indicators)
+    results = {}
+    with Executor(path, read_only=False) as executor:
+        datasets = [
+            row[0] for row in executor.query("SELECT DISTINCT dataset FROM compiled_releases ORDER BY 1")
+        ]
+        if only is not None:
+            if only not in datasets:
+                raise UsageError(f"{path}: no dataset {only!r} (datasets: {', '.join(datasets) or 'none'})")
+            datasets = [only]
+        for dataset in datasets:
+            processes, _ = dataset_processes(executor, dataset, parties=parties)
+            results[dataset] = run(indicators, processes, config, full=True, by_org=True)
+        run_id = store(
+            executor, results, versions, arguments=shlex.join(sys.argv[1:]), settings=settings_name
+        )
+    summarise(console, results)
+    console.print(
+        f"run {run_id}: flags stored in {path} (table flags); export with --format json|csv|parquet"
+    )
+    if fmt is not None:
+        rows = [r for dataset, outcomes in results.items() for r in records(outcomes, versions, dataset)]
+        _export(fmt, out, rows)

@@ -1,0 +1,261 @@
+"""What the indicators read from a compiled release, taken once, with JSON types kept exact.
+
+Cardinal's rules depend on JSON types (a status must be a string, an amount a number, ``1.0`` is not the
+integer ``1``), so extraction checks types exactly as its methodology does and keeps only what the
+indicators need. A :class:`Process` is the same whether the compiled release came from a file or from
+the warehouse's ``compiled_releases``: that is what lets one implementation serve both modes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+def _str(value: Any) -> str | None:
+    return value if type(value) is str else None
+
+
+def _num(value: Any) -> float | None:
+    t = type(value)
+    if t is float:
+        return value  # type: ignore[no-any-return]
+    if t is int:
+        try:
+            return float(value)
+        except OverflowError:
+            return float("inf") if value > 0 else float("-inf")
+    return None
+
+
+def _id(ref: Any) -> str | None:
+    return _str(ref.get("id")) if type(ref) is dict else None
+
+
+@dataclass(slots=True)
+class Bid:
+    status: str | None  # a string status, else None
+    amount: float | None  # value.amount when value is an object and amount a number
+    currency: str | None
+    has_value: bool  # value is an object
+    tenderers: list[str] | None  # string ids, or None when `tenderers` is not an array
+    n_tenderers: int  # length of the `tenderers` array, whatever its entries
+    date: str | None
+
+
+@dataclass(slots=True)
+class Award:
+    status: str | None
+    suppliers: list[str] | None
+    n_suppliers: int
+    amount: float | None
+    currency: str | None
+    date: str | None
+    classifications: list[str] | None  # string item classification ids; None when `items` is not an array
+
+
+@dataclass(slots=True)
+class Party:
+    id: str
+    tenderer: bool  # roles include "tenderer"
+    address_key: str | None
+    contact: dict[str, Any] | None
+
+
+@dataclass(slots=True)
+class Process:
+    """One contracting process (one compiled release) as the indicators see it."""
+
+    index: int  # position in the input: file order decides "first" where Cardinal's rules say first
+    ocid: str
+    locator: str
+    tender_status: str | None
+    method: str | None  # tender.procurementMethod
+    details: str | None  # tender.procurementMethodDetails
+    has_tender: bool
+    period_start: str | None
+    period_end: str | None
+    number_of_tenderers: int | None  # only an integer literal
+    tender_amount: float | None
+    tender_currency: str | None
+    buyer: str | None
+    procuring_entity: str | None
+    bids: list[Bid] | None  # None when bids.details is not an array
+    awards: list[Award] | None  # None when awards is not an array
+    parties: list[Party] = field(default_factory=list)
+    orgs: dict[str, str] = field(default_factory=dict)  # party id -> scheme-identifier, where known
+
+    @property
+    def cancelled(self) -> bool:
+        return self.tender_status == "cancelled"
+
+
+_ADDRESS = ("streetAddress", "locality", "region", "postalCode", "countryName")
+
+
+def _address_key(address: Any) -> str | None:
+    if type(address) is not dict or "streetAddress" not in address:
+        return None
+    return "".join(v.strip().lower() + " " for f in _ADDRESS if type(v := address.get(f)) is str)
+
+
+def extract(
+    release: dict[str, Any], index: int, locator: str, *, parties: bool, orgs: bool
+) -> Process | None:
+    """The process of a compiled release, or None when it has no string ``ocid`` (Cardinal skips it)."""
+    ocid = release.get("ocid")
+    if type(ocid) is not str:
+        return None
+    tender = release.get("tender")
+    has_tender = type(tender) is dict
+    t: dict[str, Any] = tender if has_tender else {}  # type: ignore[assignment]
+    period = t.get("tenderPeriod")
+    period = period if type(period) is dict else {}
+    value = t.get("value")
+    value = value if type(value) is dict else {}
+    n = t.get("numberOfTenderers")
+    bids_obj = release.get("bids")
+    details = bids_obj.get("details") if type(bids_obj) is dict else None
+    bids: list[Bid] | None = None
+    if type(details) is list:
+        bids = []
+        for b in details:
+            if type(b) is not dict:
+                continue
+            v = b.get("value")
+            has_value = type(v) is dict
+            tenderers = b.get("tenderers")
+            if type(tenderers) is list:
+                ids = [i for r in tenderers if (i := _id(r)) is not None]
+                count = len(tenderers)
+            else:
+                ids, count = None, 0
+            bids.append(
+                Bid(
+                    _str(b.get("status")),
+                    _num(v.get("amount")) if has_value else None,  # type: ignore[union-attr]
+                    _str(v.get("currency")) if has_value else None,  # type: ignore[union-attr]
+                    has_value,
+                    ids,
+                    count,
+                    _str(b.get("date")),
+                )
+            )
+    awards_raw = release.get("awards")
+    awards: list[Award] | None = None
+    if type(awards_raw) is list:
+        awards = []
+        for a in awards_raw:
+            if type(a) is not dict:
+                continue
+            suppliers = a.get("suppliers")
+            if type(suppliers) is list:
+                sids = [i for r in suppliers if (i := _id(r)) is not None]
+                scount = len(suppliers)
+            else:
+                sids, scount = None, 0
+            av = a.get("value")
+            av = av if type(av) is dict else {}
+            items = a.get("items")
+            classifications = None
+            if type(items) is list:
+                classifications = [
+                    c
+                    for item in items
+                    if type(item) is dict and (c := _id(item.get("classification"))) is not None
+                ]
+            awards.append(
+                Award(
+                    _str(a.get("status")),
+                    sids,
+                    scount,
+                    _num(av.get("amount")),
+                    _str(av.get("currency")),
+                    _str(a.get("date")),
+                    classifications,
+                )
+            )
+    process = Process(
+        index,
+        ocid,
+        locator,
+        _str(t.get("status")),
+        _str(t.get("procurementMethod")),
+        _str(t.get("procurementMethodDetails")),
+        has_tender,
+        _str(period.get("startDate")),
+        _str(period.get("endDate")),
+        n if type(n) is int else None,
+        _num(value.get("amount")),
+        _str(value.get("currency")),
+        _id(release.get("buyer")),
+        _id(t.get("procuringEntity")),
+        bids,
+        awards,
+    )
+    raw_parties = release.get("parties")
+    if (parties or orgs) and type(raw_parties) is list:
+        for p in raw_parties:
+            if type(p) is not dict or type(pid := p.get("id")) is not str:
+                continue
+            if parties:
+                roles = p.get("roles")
+                tenderer = type(roles) is list and "tenderer" in roles
+                contact = p.get("contactPoint")
+                process.parties.append(
+                    Party(
+                        pid,
+                        tenderer,
+                        _address_key(p.get("address")),
+                        contact if type(contact) is dict else None,
+                    )
+                )
+            if orgs:
+                identifier = p.get("identifier")
+                if type(identifier) is dict:
+                    scheme, ident = identifier.get("scheme"), identifier.get("id")
+                    if type(scheme) is str and scheme and ident is not None and ident != "":
+                        process.orgs[pid] = f"{scheme}-{ident}"
+    return process
+
+
+# -- Cardinal's shared predicates -------------------------------------------------------------------------
+
+BID_NOT_SUBMITTED = frozenset({"invited", "withdrawn"})
+
+
+def submitted(bids: list[Bid]) -> list[Bid]:
+    """Bids with a string status other than invited or withdrawn: pending, valid, disqualified (and codes
+    outside the codelist, as Cardinal counts them)."""
+    return [b for b in bids if b.status is not None and b.status not in BID_NOT_SUBMITTED]
+
+
+def final_awards(process: Process) -> list[Award] | None:
+    """The active awards when every award is final, else None (Cardinal: all awards final).
+
+    Needs ``awards`` and ``bids.details`` to be arrays; an award with a string status other than
+    active, cancelled or unsuccessful (pending, or a code outside the codelist) makes the process wait."""
+    if process.awards is None or process.bids is None:
+        return None
+    active = []
+    for award in process.awards:
+        status = award.status
+        if status is None or status in ("cancelled", "unsuccessful"):
+            continue
+        if status == "active":
+            active.append(award)
+        else:
+            return None
+    return active
+
+
+def why_not_final(process: Process) -> str:
+    if process.awards is None:
+        return "no awards"
+    if process.bids is None:
+        return "no bids"
+    pending = next(
+        (a.status for a in process.awards if a.status not in (None, "active", "cancelled", "unsuccessful")),
+        None,
+    )
+    return f"an award is not final (status {pending!r})"

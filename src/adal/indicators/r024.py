@@ -1,0 +1,75 @@
+"""R024 Price close to winning bid: the lowest losing bid is unusually close to the winning bid."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from adal.indicators._law import both
+from adal.indicators._ratio import ratios
+from adal.indicators.base import Indicator, Level, Settings
+from adal.indicators.common import flagged, not_computable, not_flagged
+from adal.indicators.engine import Context, Outcome
+from adal.indicators.stats import lower_fence, quantile
+
+
+@dataclass(frozen=True)
+class R024Settings(Settings):
+    threshold: float | None = None  # flag ratios at or below it; default: the lower Tukey fence
+
+
+class R024(Indicator):
+    code = "R024"
+    title = "Price close to winning bid"
+    description = "The second-lowest bid is only slightly above the winning bid, as cover bids often are."
+    phase = "award"
+    scheme = "bid rigging: cover bidding by a cartel"
+    legal_basis = both(
+        "art. 12 (prohibited collusion among potential suppliers)",
+        "art. 7 (principles: fair competition); Entrepreneurial Code art. 169 (anti-competitive agreements)",
+        "Agreements between bidders that distort competition are prohibited.",
+    )
+    levels = (Level.process, Level.tenderer)
+    fields = (
+        "awards.status",
+        "awards.suppliers",
+        "bids.details.status",
+        "bids.details.value",
+        "bids.details.tenderers",
+    )
+    settings = R024Settings
+    cardinal = True
+
+    def compute(self, ctx: Context, settings: Any) -> Outcome:
+        out = Outcome(self.code)
+        found, reasons = ratios(ctx)
+        if settings.threshold is None:
+            values = [r.ratio for r in found.values()]
+            q1, q3 = quantile(values, 0.25), quantile(values, 0.75)
+            out.meta |= {"q1": q1, "q3": q3}
+            fence = lower_fence(q1, q3)
+        else:
+            fence, q1 = settings.threshold, 1.0
+        out.meta["lower_fence"] = fence
+        active = q1 > 0.0 and fence > 0.0
+        by_ocid = {p.ocid: p for p in ctx.processes}
+        for ocid, r in found.items():
+            if active and r.ratio <= fence:
+                p = by_ocid[ocid]
+                evidence = {
+                    "winning_bid": r.winning,
+                    "lowest_other_bid": r.lowest_other,
+                    "lower_fence": fence,
+                }
+                out.results.append(
+                    flagged(Level.process, ocid, r.ratio, winner=ctx.org(p, r.winner), **evidence)
+                )
+                for raw in (r.winner, r.other):
+                    out.results.append(flagged(Level.tenderer, ctx.org(p, raw), 0.0, ocid=ocid))
+                out.maps.setdefault("ocid_tenderer_r024", {})[ocid] = sorted({r.winner, r.other})
+            elif ctx.full:
+                why = {} if active else {"note": "the fence is not above zero: nothing is flagged"}
+                out.results.append(not_flagged(Level.process, ocid, r.ratio, lower_fence=fence, **why))
+        if ctx.full:
+            out.results.extend(not_computable(Level.process, o, reason) for o, reason in reasons.items())
+        return out

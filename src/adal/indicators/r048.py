@@ -1,0 +1,85 @@
+"""R048 Heterogeneous supplier: a supplier wins contracts for an unusual variety of goods and services."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from adal.indicators._law import both
+from adal.indicators.base import Indicator, Level, Settings
+from adal.indicators.common import flagged, not_computable, not_flagged
+from adal.indicators.engine import Context, Outcome
+from adal.indicators.stats import quantile, upper_fence
+
+
+@dataclass(frozen=True)
+class R048Settings(Settings):
+    digits: int = 2  # classification code prefix length that makes a "kind" of item
+    threshold: int | None = (
+        None  # flag suppliers with at least this many kinds; default: the upper Tukey fence
+    )
+    minimum_contracting_processes: int = 20  # suppliers with fewer awarded processes are not compared
+
+
+class R048(Indicator):
+    code = "R048"
+    title = "Heterogeneous supplier"
+    description = (
+        "A supplier is awarded items of many unrelated kinds, as shell or intermediary companies are."
+    )
+    phase = "award"
+    scheme = "shell or intermediary company winning whatever a favouring buyer buys"
+    legal_basis = both(
+        "art. 9 (qualification requirements: experience in the subject of the purchase)",
+        "art. 10; Rules of public procurement (qualification requirements)",
+        "A supplier must be qualified for what it supplies.",
+    )
+    levels = (Level.tenderer,)
+    fields = ("awards.status", "awards.suppliers", "awards.items.classification.id")
+    settings = R048Settings
+    cardinal = True
+
+    def compute(self, ctx: Context, settings: Any) -> Outcome:
+        out = Outcome(self.code)
+        count: dict[str, int] = defaultdict(int)
+        codes: dict[str, set[str]] = defaultdict(set)
+        digits = settings.digits
+        for p in ctx.processes:
+            seen: set[str] = set()
+            for a in p.awards or ():
+                if a.status != "active" or a.classifications is None:
+                    continue
+                if a.suppliers is None or a.n_suppliers != 1 or len(a.suppliers) != 1:
+                    continue
+                supplier = ctx.org(p, a.suppliers[0])
+                for code in a.classifications:
+                    if supplier not in seen:
+                        seen.add(supplier)
+                        count[supplier] += 1
+                    codes[supplier].add(code[:digits])
+        minimum = settings.minimum_contracting_processes
+        lengths = {s: float(len(codes[s])) for s in count if count[s] >= minimum}
+        if settings.threshold is None:
+            values = list(lengths.values())
+            q1, q3 = quantile(values, 0.25), quantile(values, 0.75)
+            out.meta |= {"q1": q1, "q3": q3}
+            fence = upper_fence(q1, q3)
+        else:
+            fence = float(settings.threshold)
+        out.meta["upper_fence"] = fence
+        for s, n in count.items():
+            if s not in lengths:
+                if ctx.full:
+                    out.results.append(
+                        not_computable(Level.tenderer, s, f"{n} awarded processes, fewer than {minimum}")
+                    )
+                continue
+            kinds = lengths[s]
+            if kinds >= fence:
+                out.results.append(
+                    flagged(Level.tenderer, s, kinds, processes=n, kinds=sorted(codes[s]), upper_fence=fence)
+                )
+            elif ctx.full:
+                out.results.append(not_flagged(Level.tenderer, s, kinds, processes=n, upper_fence=fence))
+        return out

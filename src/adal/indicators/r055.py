@@ -1,0 +1,155 @@
+"""R055 Repeated direct awards above the open-procedure threshold: a buyer's direct awards to one supplier add
+up to more than an open procedure's threshold.
+
+Cardinal's R055 is unfinished (docs/indicators/cardinal-semantics.md, R055); adal implements the intent of
+its methodology discussion: the sum, per buyer (and per procuring entity) and supplier, of the active
+single-supplier awards of direct procedures in the window and the main currency, against the threshold
+setting or else the smallest open procedure's value in the window.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from adal.indicators._law import both
+from adal.indicators.base import Indicator, Level, Settings
+from adal.indicators.common import flagged, not_flagged
+from adal.indicators.engine import Context, Outcome
+from adal.indicators.facts import Process
+from adal.indicators.settings import Configuration
+
+
+@dataclass(frozen=True)
+class R055Settings(Settings):
+    threshold: float | None = None  # default: the smallest value of an open procedure in the window
+    start_date: str = ""  # YYYY-MM-DD, inclusive; empty: no lower bound (Cardinal: a year before today)
+    end_date: str = ""  # YYYY-MM-DD, inclusive; empty: no upper bound (Cardinal: today)
+
+
+def _day(value: str | None) -> dt.date | None:
+    if value is None or len(value) < 10:
+        return None
+    try:
+        return dt.date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def _window(settings: Any) -> tuple[dt.date, dt.date]:
+    start = dt.date.fromisoformat(settings.start_date) if settings.start_date else dt.date.min
+    end = dt.date.fromisoformat(settings.end_date) if settings.end_date else dt.date.max
+    return start, end
+
+
+def currency_candidate(process: Process, config: Configuration) -> str | None:
+    """The currency R055 meets first in a process, for the main-currency rule."""
+    settings = R055().parse_settings(config)
+    start, end = _window(settings)
+    if process.method == "open" and process.tender_amount is not None and process.tender_currency is not None:
+        day = _day(process.period_start)
+        if day is not None and start <= day <= end:
+            return process.tender_currency
+    for a in process.awards or ():
+        if a.status == "active" and a.amount is not None and a.currency is not None:
+            day = _day(a.date)
+            if day is not None and start <= day <= end and a.suppliers and a.n_suppliers == 1:
+                return a.currency
+    return None
+
+
+class R055(Indicator):
+    code = "R055"
+    title = "Repeated direct awards above the open-procedure threshold"
+    description = (
+        "A buyer's direct awards to one supplier add up to more than an open procedure would have required."
+    )
+    phase = "award"
+    scheme = "splitting: direct awards repeated to stay under the threshold of an open procedure"
+    legal_basis = both(
+        "art. 39 (single-source purchases)",
+        "art. 16 (single-source purchases: the grounds)",
+        "Purchases may not be split to avoid the method their total value requires.",
+    )
+    levels = (Level.buyer, Level.procuring_entity, Level.tenderer)
+    fields = (
+        "tender.procurementMethod",
+        "tender.value",
+        "awards.status",
+        "awards.value",
+        "awards.date",
+        "awards.suppliers",
+    )
+    settings = R055Settings
+    cardinal = True
+
+    def parse_settings(self, config: Configuration) -> R055Settings:
+        settings: R055Settings = super().parse_settings(config)
+        for name in ("start_date", "end_date"):
+            value = getattr(settings, name)
+            if value:
+                try:
+                    dt.date.fromisoformat(value)
+                except ValueError:
+                    from adal.errors import UsageError
+
+                    raise UsageError(
+                        f"{config.path}: [R055] {name} is {value!r}, expected YYYY-MM-DD"
+                    ) from None
+        return settings
+
+    def compute(self, ctx: Context, settings: Any) -> Outcome:
+        out = Outcome(self.code)
+        start, end = _window(settings)
+        open_amounts: list[float] = []
+        sums: dict[Level, dict[tuple[str, str], float]] = {
+            Level.buyer: defaultdict(float),
+            Level.procuring_entity: defaultdict(float),
+        }
+        ocids: dict[tuple[Level, str, str], list[str]] = defaultdict(list)
+        for p in ctx.processes:
+            if p.method == "open" and p.tender_amount is not None and p.tender_currency is not None:
+                day = _day(p.period_start)
+                if day is not None and start <= day <= end and ctx.currency_ok(p.tender_currency):
+                    open_amounts.append(p.tender_amount)
+            if p.method != "direct":
+                continue
+            for a in p.awards or ():
+                if (
+                    a.status != "active"
+                    or a.amount is None
+                    or a.currency is None
+                    or not ctx.currency_ok(a.currency)
+                ):
+                    continue
+                if a.suppliers is None or a.n_suppliers != 1 or len(a.suppliers) != 1:
+                    continue
+                day = _day(a.date)
+                if day is None or not start <= day <= end:
+                    continue
+                supplier = ctx.org(p, a.suppliers[0])
+                for level, raw in ((Level.buyer, p.buyer), (Level.procuring_entity, p.procuring_entity)):
+                    if raw is not None:
+                        key = (ctx.org(p, raw), supplier)
+                        sums[level][key] += a.amount
+                        ocids[(level, *key)].append(p.ocid)
+        limit = (
+            settings.threshold
+            if settings.threshold is not None
+            else (min(open_amounts) if open_amounts else 0.0)
+        )
+        out.meta["lower_open_amount"] = limit
+        best: dict[tuple[Level, str], float] = {}
+        for level, pairs in sums.items():
+            for (subject, supplier), total in sorted(pairs.items()):
+                if total >= limit:
+                    for lvl, who in ((level, subject), (Level.tenderer, supplier)):
+                        if total > best.get((lvl, who), float("-inf")):
+                            best[(lvl, who)] = total
+                elif ctx.full:
+                    out.results.append(not_flagged(level, subject, total, supplier=supplier, threshold=limit))
+        for (level, who), total in sorted(best.items()):
+            out.results.append(flagged(level, who, total, threshold=limit))
+        return out
