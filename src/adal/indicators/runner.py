@@ -170,7 +170,7 @@ def _warehouse_blocks(executor: Any, dataset: str) -> Iterator[tuple[bytes, int]
     """The compiled releases of a dataset as blocks of JSON lines, numbered in ocid order."""
     reader = executor.connection.execute(
         "SELECT json FROM compiled_releases WHERE dataset = ? ORDER BY ocid", [dataset]
-    ).fetch_record_batch(4096)
+    ).to_arrow_reader(4096)
     number = 1
     pieces: list[bytes] = []
     size = 0
