@@ -63,5 +63,7 @@ def test_help_lists_the_readme_commands() -> None:
     documented = set(re.findall(r"^\| `adal (\w+)", readme, re.M))
     listed = set(re.findall(r"^│ (\w+) ", shown, re.M))
     assert (
-        documented == listed == {"compile", "demo", "differences", "ingest", "quarantine", "status", "synth"}
+        documented
+        == listed
+        == {"compile", "demo", "differences", "indicators", "ingest", "quarantine", "status", "synth"}
     )

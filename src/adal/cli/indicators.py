@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import shlex
 import sys
+import time
 from collections import Counter
 from enum import StrEnum
 from pathlib import Path
@@ -23,6 +25,9 @@ if TYPE_CHECKING:
     from adal.indicators.engine import Outcome
     from adal.indicators.output import Record
     from adal.indicators.settings import Configuration
+
+
+log = logging.getLogger(__name__)
 
 
 class Format(StrEnum):
@@ -51,7 +56,7 @@ def _registry_rows() -> list[dict[str, object]]:
 
 def summarise(console: Console, outcomes_by_dataset: dict[str, list[Outcome]]) -> None:
     """Per indicator: flagged / not flagged / not computable, and the commonest reasons."""
-    from adal.indicators.base import State
+    from adal.indicators.base import LEVEL_NAMES, STATE_NAMES, State
 
     table = Table(title="Indicators")
     for column in ("dataset", "code", "level", "flagged", "not flagged", "not computable", "top reasons"):
@@ -64,12 +69,13 @@ def summarise(console: Console, outcomes_by_dataset: dict[str, list[Outcome]]) -
             reasons: dict[str, Counter[str]] = {}
             seen: dict[str, set[tuple[str, str]]] = {}
             for r in outcome.results:
-                level = r.level.value
-                key = (r.subject, r.state.value)
+                level = LEVEL_NAMES[r.level]
+                state = STATE_NAMES[r.state]
+                key = (r.subject, state)
                 if key in seen.setdefault(level, set()):
                     continue
                 seen[level].add(key)
-                by_level.setdefault(level, Counter())[r.state.value] += 1
+                by_level.setdefault(level, Counter())[state] += 1
                 if r.state is State.not_computable and r.reason:
                     reasons.setdefault(level, Counter())[r.reason] += 1
             for level, counts in by_level.items():
@@ -217,14 +223,20 @@ def _file_mode(
     console: Console,
 ) -> None:
     from adal.indicators.output import cardinal, records
-    from adal.indicators.runner import run_file, tenderer_map
+    from adal.indicators.runner import run_file
 
     if path != "-" and not Path(path).is_file():
         raise UsageError(f"{path}: no such file")
     cardinal_format = fmt is Format.cardinal
-    outcomes, processes, problems = run_file(
-        path, config, full=not cardinal_format, by_org=not cardinal_format
+    enabled = set(config.enabled)
+    done = run_file(
+        path,
+        config,
+        full=not cardinal_format,
+        by_org=not cardinal_format,
+        tenderers=cardinal_format and with_map and bool({"R025", "R038", "R048"} & enabled),
     )
+    outcomes, problems = done.outcomes, done.problems
     for line, reason in problems.invalid[:5]:
         console.print(f"adal: {path}: line {line} is not valid JSON, skipped ({reason})")
     if problems.invalid_count > 5:
@@ -244,8 +256,8 @@ def _file_mode(
             for outcome in outcomes:
                 for key, value in outcome.maps.items():
                     maps.setdefault(key, {}).update(value)
-            if {"R025", "R038", "R048"} & {o.code for o in outcomes}:
-                maps["ocid_tenderer"] = tenderer_map(processes)
+            if {"R025", "R038", "R048"} & enabled:
+                maps["ocid_tenderer"] = done.tenderers
         text = cardinal(outcomes, meta=not no_meta, maps=maps)
         _write(out, text)
         if count:
@@ -268,15 +280,12 @@ def _warehouse_mode(
     console: Console,
     settings_name: str,
 ) -> None:
-    from adal.indicators.engine import run
     from adal.indicators.output import records
-    from adal.indicators.runner import dataset_processes, selected
+    from adal.indicators.runner import run_dataset
     from adal.indicators.store import store
     from adal.warehouse.executor import Executor, warehouse_path
 
     path = warehouse_path(warehouse)
-    indicators = selected(config)
-    parties = any(i.needs_parties for i, _ in indicators)
     results = {}
     with Executor(path, read_only=False) as executor:
         datasets = [
@@ -287,12 +296,17 @@ def _warehouse_mode(
                 raise UsageError(f"{path}: no dataset {only!r} (datasets: {', '.join(datasets) or 'none'})")
             datasets = [only]
         for dataset in datasets:
-            processes, _ = dataset_processes(executor, dataset, parties=parties)
-            results[dataset] = run(indicators, processes, config, full=True, by_org=True)
+            clock = time.perf_counter()
+            results[dataset] = run_dataset(executor, dataset, config).outcomes
+            log.info("computed %s in %.1f s", dataset, time.perf_counter() - clock)
+        clock = time.perf_counter()
         run_id = store(
             executor, results, versions, arguments=shlex.join(sys.argv[1:]), settings=settings_name
         )
+        log.info("stored the flags in %.1f s", time.perf_counter() - clock)
+    clock = time.perf_counter()
     summarise(console, results)
+    log.info("summarised in %.1f s", time.perf_counter() - clock)
     console.print(
         f"run {run_id}: flags stored in {path} (table flags); export with --format json|csv|parquet"
     )

@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Any, ClassVar, get_type_hints
 from adal.errors import UsageError
 
 if TYPE_CHECKING:
-    from adal.indicators.engine import Context, Outcome
+    from adal.indicators.engine import Context, Folding, Outcome
+    from adal.indicators.facts import Process
     from adal.indicators.settings import Configuration
 
 
@@ -39,6 +40,10 @@ class Level(StrEnum):
     region = "region"
 
 
+# Plain strings of the members: reading ``member.value`` goes through a slow descriptor in Python 3.11.
+LEVEL_NAMES: dict[Level, str] = {m: m._value_ for m in Level}
+STATE_NAMES: dict[State, str] = {m: m._value_ for m in State}
+
 CARDINAL_GROUPS = {
     Level.process: "OCID",
     Level.buyer: "Buyer",
@@ -58,7 +63,7 @@ class LegalBasis:
     valid_to: dt.date | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Result:
     """One subject's outcome. ``value`` is the indicator's measure (Cardinal's value where there is one)."""
 
@@ -156,5 +161,27 @@ class Indicator:
         """This indicator's settings from a configuration (its section's keys; defaults for the rest)."""
         return self.settings.parse(config.sections.get(self.code, {}), f"{config.path}: [{self.code}]")
 
-    def compute(self, ctx: Context, settings: Any) -> Outcome:
+    def fold(self, ctx: Folding, process: Process, settings: Any) -> Any:
+        """What this indicator keeps from one process (None: nothing). Runs where the process was parsed."""
         raise NotImplementedError
+
+    def finalize(self, ctx: Context, pieces: list[tuple[str, Any]], settings: Any) -> Outcome:
+        """The outcome, from every process's piece in input order."""
+        raise NotImplementedError
+
+
+class PerProcess(Indicator):
+    """An indicator that decides each process on its own: its fold returns the results themselves,
+    ``(results, map entry or None)``, and finalize gathers them."""
+
+    map_key: ClassVar[str | None] = None
+
+    def finalize(self, ctx: Context, pieces: list[tuple[str, Any]], settings: Any) -> Outcome:
+        from adal.indicators.engine import Outcome
+
+        out = Outcome(self.code)
+        for ocid, (results, mapped) in pieces:
+            out.results.extend(results)
+            if mapped is not None and self.map_key is not None:
+                out.maps.setdefault(self.map_key, {})[ocid] = mapped
+        return out

@@ -1,8 +1,15 @@
-"""Run indicators over processes: global rules first, then each indicator, in one order for both modes.
+"""Run indicators: a fold over each process (in worker processes), then a finalize over what the folds kept.
 
-Global rules (Cardinal's, documented in docs/indicators/cardinal-semantics.md): a cancelled tender and a
-procurement method listed in ``[exclusions]`` take a process out of every indicator; the main currency
-is the ``currency`` setting, else the first currency a currency-aware indicator meets in input order.
+Every indicator has two halves, as Cardinal's do. ``fold`` sees one process and keeps what the indicator
+needs from it (a result for per-process indicators, a few numbers for the others); it runs where the
+process was parsed, so only these small pieces travel between processes. ``finalize`` sees the pieces of
+every process, in input order, and decides (quartiles, fences, the main currency). The same two halves
+serve a file and the warehouse.
+
+Global rules (Cardinal's, docs/indicators/cardinal-semantics.md): a cancelled tender and a procurement
+method listed in ``[exclusions]`` take a process out of every indicator; the main currency is the
+``currency`` setting, else the first currency a currency-aware check meets, in input order, the checks
+within a process in Cardinal's order (second-lowest-bid ratio, R036, R055).
 """
 
 from __future__ import annotations
@@ -17,17 +24,14 @@ from adal.indicators.settings import Configuration
 
 
 @dataclass
-class Context:
-    """What an indicator computes over: the processes after the global rules, and the shared settings."""
+class Folding:
+    """What a fold may consult: the settings, and how organisations are named."""
 
-    processes: list[Process]
     config: Configuration
-    currency: str | None  # the main currency
-    full: bool = True  # also report not-flagged and not-computable subjects (adal's format)
+    full: bool = True  # also keep what not-flagged and not-computable subjects need (adal's format)
     by_org: bool = False  # name organisations by scheme-identifier where the release says it
 
     def org(self, process: Process, raw: str) -> str:
-        """The subject id of an organisation referenced as ``raw`` in ``process``."""
         if self.by_org:
             return process.orgs.get(raw, raw)
         return raw
@@ -41,6 +45,13 @@ class Context:
                 return details in include
             return details not in self.config.no_price_comparison
         return not include
+
+
+@dataclass
+class Context(Folding):
+    """What a finalize consults: the folding context and the main currency."""
+
+    currency: str | None = None
 
     def currency_ok(self, currency: str) -> bool:
         return self.currency is None or currency == self.currency
@@ -56,49 +67,144 @@ class Outcome:
     maps: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
-def main_currency(processes: Iterable[Process], config: Configuration, enabled: set[str]) -> str | None:
-    """The main currency: the setting, else the first currency a currency-aware check meets, in input
-    order, checks within a process in Cardinal's order (second-lowest-bid ratio, R036, R055)."""
-    if config.currency is not None:
-        return config.currency
-    ratio = bool(enabled & {"R024", "R058"})
-    r036 = "R036" in enabled
-    r055 = "R055" in enabled
-    if not (ratio or r036 or r055):
-        return None
-    ctx = Context([], config, None)
-    for p in processes:
-        if ratio and ctx.price_comparison(p):
-            active = final_awards(p)
-            if active is not None and len(active) == 1:
-                suppliers = active[0].suppliers
-                if suppliers is not None and active[0].n_suppliers == 1 and len(suppliers) == 1:
-                    for b in p.bids or ():
-                        if (
-                            b.status == "valid"
-                            and b.amount is not None
-                            and b.currency is not None
-                            and b.tenderers is not None
-                            and b.n_tenderers == 1
-                            and len(b.tenderers) == 1
-                        ):
-                            return b.currency
-        if (
-            r036
-            and ctx.price_comparison(p)
-            and p.awards is not None
-            and any(a.status == "active" for a in p.awards)
-        ):
-            for b in submitted(p.bids or []):
-                if b.amount is not None and b.currency is not None:
-                    return b.currency
-        if r055:
-            from adal.indicators.r055 import currency_candidate
+def currency_candidates(p: Process, folding: Folding, enabled: frozenset[str]) -> tuple[str | None, ...]:
+    """The first currency each currency-aware check meets in this process: (ratio, R036, R055)."""
+    ratio = r036 = r055 = None
+    if enabled & {"R024", "R058"} and folding.price_comparison(p):
+        active = final_awards(p)
+        if active is not None and len(active) == 1:
+            award = active[0]
+            if award.suppliers is not None and award.n_suppliers == 1 and len(award.suppliers) == 1:
+                for b in p.bids or ():
+                    if (
+                        b.status == "valid"
+                        and b.amount is not None
+                        and b.currency is not None
+                        and b.tenderers is not None
+                        and b.n_tenderers == 1
+                        and len(b.tenderers) == 1
+                    ):
+                        ratio = b.currency
+                        break
+    if (
+        "R036" in enabled
+        and folding.price_comparison(p)
+        and p.awards is not None
+        and any(a.status == "active" for a in p.awards)
+    ):
+        for b in submitted(p.bids or []):
+            if b.amount is not None and b.currency is not None:
+                r036 = b.currency
+                break
+    if "R055" in enabled:
+        from adal.indicators.r055 import currency_candidate
 
-            found = currency_candidate(p, config)
-            if found is not None:
-                return found
+        r055 = currency_candidate(p, folding.config)
+    return ratio, r036, r055
+
+
+def exclusion(p: Process, config: Configuration) -> str | None:
+    """Why a process is left out of every indicator, or None."""
+    if p.cancelled:
+        return "the tender was cancelled"
+    if p.details is not None and p.details in config.excluded_details:
+        return f"procurement method details {p.details!r} are excluded by the settings"
     return None
+
+
+@dataclass
+class Folded:
+    """The folds of a batch of processes: per indicator, ``(ocid, piece)`` in input order."""
+
+    pieces: dict[str, list[tuple[str, Any]]] = field(default_factory=dict)
+    excluded: list[tuple[str, str]] = field(default_factory=list)
+    currencies: list[tuple[str, tuple[str | None, ...]]] = field(
+        default_factory=list
+    )  # (ocid, found), if any
+
+    def sort(self) -> None:
+        """Put everything in ocid order (the warehouse is read in storage order, then sorted here)."""
+        for pieces in self.pieces.values():
+            pieces.sort(key=lambda piece: piece[0])
+        self.excluded.sort()
+        self.currencies.sort(key=lambda item: item[0])
+
+    def extend(self, other: Folded) -> None:
+        for code, pieces in other.pieces.items():
+            self.pieces.setdefault(code, []).extend(pieces)
+        self.excluded.extend(other.excluded)
+        self.currencies.extend(other.currencies)
+
+
+def fold(processes: Iterable[Process], indicators: list[tuple[Indicator, Any]], folding: Folding) -> Folded:
+    out = Folded({indicator.code: [] for indicator, _ in indicators})
+    enabled = frozenset(out.pieces)
+    config = folding.config
+    need_currency = config.currency is None and bool(enabled & {"R024", "R058", "R036", "R055"})
+    for p in processes:
+        why = exclusion(p, config)
+        if why is not None:
+            out.excluded.append((p.ocid, why))
+            continue
+        if need_currency:
+            found = currency_candidates(p, folding, enabled)
+            if any(found):
+                out.currencies.append((p.ocid, found))
+        for indicator, settings in indicators:
+            piece = indicator.fold(folding, p, settings)
+            if piece is not None:
+                out.pieces[indicator.code].append((p.ocid, piece))
+    return out
+
+
+def finish(indicators: list[tuple[Indicator, Any]], folded: Folded, folding: Folding) -> list[Outcome]:
+    """Finalize every indicator over the folds of all processes (in input order)."""
+    currency = folding.config.currency
+    if currency is None:
+        currency = next((c for _, found in folded.currencies for c in found if c is not None), None)
+    ctx = Context(folding.config, folding.full, folding.by_org, currency)
+    outcomes = []
+    for indicator, settings in indicators:
+        outcome = indicator.finalize(ctx, folded.pieces.get(indicator.code, []), settings)
+        outcome.results = merged(outcome.results)
+        if ctx.full and Level.process in indicator.levels:
+            outcome.results.extend(
+                Result(Level.process, ocid, State.not_computable, reason=reason)
+                for ocid, reason in folded.excluded
+            )
+        outcomes.append(outcome)
+    return outcomes
+
+
+_RANK = {State.flagged: 2, State.not_flagged: 1, State.not_computable: 0}
+
+
+def merged(results: list[Result]) -> list[Result]:
+    """One result per subject: an organisation flagged in several processes is one flag whose evidence lists
+    the processes (the value is the last one set, as Cardinal's output keeps the last write)."""
+    seen: dict[tuple[Level, str], int] = {}
+    out: list[Result] = []
+    for r in results:
+        key = (r.level, r.subject)
+        at = seen.get(key)
+        if at is None:
+            seen[key] = len(out)
+            out.append(r)
+            continue
+        first = out[at]
+        keep = r if _RANK[r.state] >= _RANK[first.state] else first
+        ocids = sorted(
+            {
+                *first.evidence.get("ocids", [first.evidence.get("ocid")]),
+                *r.evidence.get("ocids", [r.evidence.get("ocid")]),
+            }
+            - {None}
+        )
+        evidence = {k: v for k, v in keep.evidence.items() if k != "ocid"}
+        if ocids:
+            evidence["ocids"] = ocids
+        out[at] = Result(keep.level, keep.subject, keep.state, keep.value, keep.reason, evidence)
+    return out
 
 
 def run(
@@ -109,25 +215,6 @@ def run(
     full: bool = True,
     by_org: bool = False,
 ) -> list[Outcome]:
-    """Run ``(indicator, settings)`` pairs over ``processes`` (in input order)."""
-    excluded: dict[str, str] = {}
-    kept: list[Process] = []
-    for p in processes:
-        if p.cancelled:
-            excluded[p.ocid] = "the tender was cancelled"
-        elif p.details is not None and p.details in config.excluded_details:
-            excluded[p.ocid] = f"procurement method details {p.details!r} are excluded by the settings"
-        else:
-            kept.append(p)
-    enabled = {indicator.code for indicator, _ in indicators}
-    ctx = Context(kept, config, main_currency(kept, config, enabled), full=full, by_org=by_org)
-    outcomes = []
-    for indicator, settings in indicators:
-        outcome = indicator.compute(ctx, settings)
-        if full and Level.process in indicator.levels:
-            outcome.results.extend(
-                Result(Level.process, ocid, State.not_computable, reason=reason)
-                for ocid, reason in excluded.items()
-            )
-        outcomes.append(outcome)
-    return outcomes
+    """Fold and finalize ``(indicator, settings)`` pairs over ``processes`` in this process."""
+    folding = Folding(config, full, by_org)
+    return finish(indicators, fold(processes, indicators, folding), folding)

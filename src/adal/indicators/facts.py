@@ -84,6 +84,8 @@ class Process:
     awards: list[Award] | None  # None when awards is not an array
     parties: list[Party] = field(default_factory=list)
     orgs: dict[str, str] = field(default_factory=dict)  # party id -> scheme-identifier, where known
+    final: list[Award] | bool | None = False  # final_awards(), once computed (False: not yet)
+    ratio: Any = None  # the second-lowest-bid piece, shared by R024 and R058, once computed
 
     @property
     def cancelled(self) -> bool:
@@ -235,18 +237,23 @@ def final_awards(process: Process) -> list[Award] | None:
 
     Needs ``awards`` and ``bids.details`` to be arrays; an award with a string status other than
     active, cancelled or unsuccessful (pending, or a code outside the codelist) makes the process wait."""
-    if process.awards is None or process.bids is None:
-        return None
-    active = []
-    for award in process.awards:
-        status = award.status
-        if status is None or status in ("cancelled", "unsuccessful"):
-            continue
-        if status == "active":
-            active.append(award)
-        else:
-            return None
-    return active
+    cached = process.final
+    if cached is not False:
+        return cached  # type: ignore[return-value]
+    result: list[Award] | None = None
+    if process.awards is not None and process.bids is not None:
+        result = []
+        for award in process.awards:
+            status = award.status
+            if status is None or status in ("cancelled", "unsuccessful"):
+                continue
+            if status == "active":
+                result.append(award)
+            else:
+                result = None
+                break
+    process.final = result
+    return result
 
 
 def why_not_final(process: Process) -> str:

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
-import json
+import math
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 
-from adal.indicators.base import CARDINAL_GROUPS, Level, State
+from adal.indicators.base import CARDINAL_GROUPS, LEVEL_NAMES, STATE_NAMES, Level, State
 from adal.indicators.engine import Outcome
 from adal.indicators.stats import meta_value, ryu
 
@@ -28,7 +27,7 @@ MAP_KEYS = (
 
 
 def _string(text: str) -> str:
-    return json.dumps(text, ensure_ascii=False)
+    return orjson.dumps(text).decode()
 
 
 def cardinal(
@@ -43,37 +42,46 @@ def cardinal(
         for r in outcome.results:
             if r.state is State.flagged and r.level in CARDINAL_GROUPS and r.value is not None:
                 groups[CARDINAL_GROUPS[r.level]].setdefault(r.subject, {})[outcome.code] = r.value
-    parts = []
-    for name, entries in groups.items():
-        if not entries:
-            continue
-        inner = ",".join(
-            f"{_string(subject)}:{{{','.join(f'{_string(code)}:{ryu(v)}' for code, v in entries[subject].items())}}}"
-            for subject in sorted(entries)
-        )
-        parts.append(f'"{name}":{{{inner}}}')
+    document: dict[str, Any] = {
+        name: {subject: entries[subject] for subject in sorted(entries)}
+        for name, entries in groups.items()
+        if entries
+    }
     if meta:
-        entries_meta = [
-            f"{_string(o.code)}:{{{','.join(f'{_string(k)}:{ryu(meta_value(v))}' for k, v in o.meta.items())}}}"
-            for o in outcomes
-            if o.meta
-        ]
-        parts.append(f'"Meta":{{{",".join(entries_meta)}}}')
+        document["Meta"] = {o.code: {k: meta_value(v) for k, v in o.meta.items()} for o in outcomes if o.meta}
     if maps is not None:
-        rendered = []
-        for key in MAP_KEYS:
-            entries_map = maps.get(key, {})
-            inner = ",".join(
-                f"{_string(ocid)}:{json.dumps(entries_map[ocid], ensure_ascii=False, separators=(',', ':'))}"
-                for ocid in sorted(entries_map)
-            )
-            rendered.append(f"{_string(key)}:{{{inner}}}")
-        parts.append(f'"Maps":{{{",".join(rendered)}}}')
-    return "{" + ",".join(parts) + "}\n"
+        document["Maps"] = {
+            key: {ocid: maps.get(key, {})[ocid] for ocid in sorted(maps.get(key, {}))} for key in MAP_KEYS
+        }
+    numbers = [
+        v
+        for name, entries in document.items()
+        if name != "Maps"
+        for inner in entries.values()
+        for v in inner.values()
+    ]
+    if all(abs(v) < 1e16 for v in numbers if not math.isnan(v)):
+        # orjson prints floats with ryu's shortest digits as serde_json does, but for "e+" above 1e16.
+        return orjson.dumps(document).decode() + "\n"
+    return _slow(document)
 
 
-@dataclass(frozen=True)
-class Record:
+def _slow(document: dict[str, Any]) -> str:
+    """The same document with every float printed as serde_json prints it."""
+
+    def render(value: Any) -> str:
+        if isinstance(value, float):
+            return ryu(value)
+        if isinstance(value, dict):
+            return "{" + ",".join(f"{_string(k)}:{render(v)}" for k, v in value.items()) + "}"
+        if isinstance(value, list):
+            return "[" + ",".join(render(v) for v in value) + "]"
+        return orjson.dumps(value).decode()
+
+    return render(document) + "\n"
+
+
+class Record(NamedTuple):
     """One result as adal stores and exports it (the ``flags`` table's columns)."""
 
     flag_id: str
@@ -88,12 +96,12 @@ class Record:
     indicator_version: str
 
 
-COLUMNS = tuple(Record.__dataclass_fields__)
+COLUMNS = Record._fields
 
 
 def flag_id(code: str, version: str, level: Level, dataset: str, subject: str) -> str:
     """Stable across runs: the same indicator version on the same subject gets the same id."""
-    return f"{code}:{version}:{level.value}:{dataset}:{subject}"
+    return f"{code}:{version}:{LEVEL_NAMES[level]}:{dataset}:{subject}"
 
 
 def records(outcomes: Iterable[Outcome], versions: dict[str, str], dataset: str) -> Iterator[Record]:
@@ -103,10 +111,10 @@ def records(outcomes: Iterable[Outcome], versions: dict[str, str], dataset: str)
             yield Record(
                 flag_id(outcome.code, version, r.level, dataset, r.subject),
                 dataset,
-                r.level.value,
+                LEVEL_NAMES[r.level],
                 r.subject,
                 outcome.code,
-                r.state.value,
+                STATE_NAMES[r.state],
                 r.value if r.value is None or r.value == r.value else None,  # NaN -> null
                 r.reason,
                 orjson.dumps(
@@ -138,7 +146,7 @@ def csv_text(rows: Iterable[Record]) -> Iterator[str]:
 def arrow_table(rows: Iterable[Record]) -> Any:
     import pyarrow as pa
 
-    materialised = list(rows)
+    columns = list(zip(*rows, strict=True)) or [()] * len(COLUMNS)
     schema = pa.schema(
         [
             ("flag_id", pa.string()),
@@ -153,4 +161,10 @@ def arrow_table(rows: Iterable[Record]) -> Any:
             ("indicator_version", pa.string()),
         ]
     )
-    return pa.table({name: [getattr(r, name) for r in materialised] for name in COLUMNS}, schema=schema)
+    return pa.table(
+        {
+            name: pa.array(column, type=schema.field(name).type)
+            for name, column in zip(COLUMNS, columns, strict=True)
+        },
+        schema=schema,
+    )

@@ -7,9 +7,10 @@ from typing import Any
 
 from adal.errors import UsageError
 from adal.indicators._law import both
-from adal.indicators.base import Indicator, Level, Settings
+from adal.indicators.base import Level, PerProcess, Settings
 from adal.indicators.common import flagged, not_computable, not_flagged, rfc3339_ns, whole_days
-from adal.indicators.engine import Context, Outcome
+from adal.indicators.engine import Folding
+from adal.indicators.facts import Process
 from adal.indicators.settings import Configuration
 
 
@@ -20,7 +21,7 @@ class R003Settings(Settings):
     procurement_method_details: tuple[tuple[str, int], ...] = ()  # per procurementMethodDetails thresholds
 
 
-class R003(Indicator):
+class R003(PerProcess):
     code = "R003"
     title = "Short submission period"
     description = "The time allowed to submit bids is shorter than the threshold for the procurement method."
@@ -55,38 +56,29 @@ class R003(Indicator):
                 ) from None
         return R003Settings(base.threshold, base.procurement_methods, tuple(details))
 
-    def compute(self, ctx: Context, settings: Any) -> Outcome:
-        out = Outcome(self.code)
-        by_details = dict(settings.procurement_method_details)
-        methods = settings.procurement_methods
+    def fold(self, ctx: Folding, p: Process, settings: Any) -> Any:
         full = ctx.full
-        for p in ctx.processes:
-            if not p.has_tender:
-                if full:
-                    out.results.append(not_computable(Level.process, p.ocid, "no tender"))
-                continue
-            if methods and (p.method is None or p.method not in methods):
-                if full:
-                    reason = f"procurement method {p.method!r} is not among {sorted(methods)}"
-                    out.results.append(not_computable(Level.process, p.ocid, reason))
-                continue
-            start = rfc3339_ns(p.period_start) if p.period_start is not None else None
-            end = rfc3339_ns(p.period_end) if p.period_end is not None else None
-            if start is None or end is None:
-                if full:
-                    missing = "start" if start is None else "end"
-                    out.results.append(
-                        not_computable(
-                            Level.process, p.ocid, f"tender period {missing} date missing or not RFC 3339"
-                        )
-                    )
-                continue
-            days = whole_days(start, end)
-            threshold = (
-                by_details.get(p.details, settings.threshold) if p.details is not None else settings.threshold
-            )
-            if days < threshold:
-                out.results.append(flagged(Level.process, p.ocid, 1.0, days=days, threshold=threshold))
-            elif full:
-                out.results.append(not_flagged(Level.process, p.ocid, None, days=days, threshold=threshold))
-        return out
+        if not p.has_tender:
+            return ([not_computable(Level.process, p.ocid, "no tender")], None) if full else None
+        methods = settings.procurement_methods
+        if methods and (p.method is None or p.method not in methods):
+            reason = f"procurement method {p.method!r} is not among {sorted(methods)}"
+            return ([not_computable(Level.process, p.ocid, reason)], None) if full else None
+        start = rfc3339_ns(p.period_start) if p.period_start is not None else None
+        end = rfc3339_ns(p.period_end) if p.period_end is not None else None
+        if start is None or end is None:
+            missing = "start" if start is None else "end"
+            reason = f"tender period {missing} date missing or not RFC 3339"
+            return ([not_computable(Level.process, p.ocid, reason)], None) if full else None
+        days = whole_days(start, end)
+        by_details = dict(settings.procurement_method_details)
+        threshold = (
+            by_details.get(p.details, settings.threshold) if p.details is not None else settings.threshold
+        )
+        if days < threshold:
+            return [flagged(Level.process, p.ocid, 1.0, days=days, threshold=threshold)], None
+        return (
+            ([not_flagged(Level.process, p.ocid, None, days=days, threshold=threshold)], None)
+            if full
+            else None
+        )

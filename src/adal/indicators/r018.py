@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from adal.indicators._law import both
-from adal.indicators.base import Indicator, Level, Settings
+from adal.indicators.base import Level, PerProcess, Settings
 from adal.indicators.common import flagged, not_computable, not_flagged
-from adal.indicators.engine import Context, Outcome
+from adal.indicators.engine import Folding
+from adal.indicators.facts import Process
 
 
 @dataclass(frozen=True)
@@ -16,7 +17,7 @@ class R018Settings(Settings):
     procurement_methods: frozenset[str] = frozenset({"open", "selective"})
 
 
-class R018(Indicator):
+class R018(PerProcess):
     code = "R018"
     title = "Single bid received"
     description = "Only one tenderer submitted a bid in a procedure meant to be competitive."
@@ -32,30 +33,24 @@ class R018(Indicator):
     settings = R018Settings
     cardinal = True
 
-    def compute(self, ctx: Context, settings: Any) -> Outcome:
-        out = Outcome(self.code)
+    def fold(self, ctx: Folding, p: Process, settings: Any) -> Any:
         methods = settings.procurement_methods
-        full = ctx.full
-        for p in ctx.processes:
-            if not p.has_tender or (methods and (p.method is None or p.method not in methods)):
-                if full:
-                    reason = (
-                        "no tender"
-                        if not p.has_tender
-                        else f"procurement method {p.method!r} is not competitive"
-                    )
-                    out.results.append(not_computable(Level.process, p.ocid, reason))
-                continue
-            n = p.number_of_tenderers
-            if n == 1:
-                out.results.append(flagged(Level.process, p.ocid, 1.0, number_of_tenderers=1))
-            elif full:
-                if n is None:
-                    out.results.append(
-                        not_computable(
-                            Level.process, p.ocid, "tender.numberOfTenderers missing or not an integer"
-                        )
-                    )
-                else:
-                    out.results.append(not_flagged(Level.process, p.ocid, None, number_of_tenderers=n))
-        return out
+        if not p.has_tender or (methods and (p.method is None or p.method not in methods)):
+            if not ctx.full:
+                return None
+            reason = (
+                "no tender"
+                if not p.has_tender
+                else f"procurement method {p.method!r} is not among {sorted(methods)}"
+            )
+            return [not_computable(Level.process, p.ocid, reason)], None
+        n = p.number_of_tenderers
+        if n == 1:
+            return [flagged(Level.process, p.ocid, 1.0, number_of_tenderers=1)], None
+        if not ctx.full:
+            return None
+        if n is None:
+            return [
+                not_computable(Level.process, p.ocid, "tender.numberOfTenderers missing or not an integer")
+            ], None
+        return [not_flagged(Level.process, p.ocid, None, number_of_tenderers=n)], None

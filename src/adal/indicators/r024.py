@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from adal.indicators import _ratio
 from adal.indicators._law import both
-from adal.indicators._ratio import ratios
 from adal.indicators.base import Indicator, Level, Settings
 from adal.indicators.common import flagged, not_computable, not_flagged
-from adal.indicators.engine import Context, Outcome
+from adal.indicators.engine import Context, Folding, Outcome
+from adal.indicators.facts import Process
 from adal.indicators.stats import lower_fence, quantile
 
 
@@ -31,6 +32,7 @@ class R024(Indicator):
     )
     levels = (Level.process, Level.tenderer)
     fields = (
+        "tender.procurementMethodDetails",
         "awards.status",
         "awards.suppliers",
         "bids.details.status",
@@ -40,9 +42,19 @@ class R024(Indicator):
     settings = R024Settings
     cardinal = True
 
-    def compute(self, ctx: Context, settings: Any) -> Outcome:
+    def fold(self, ctx: Folding, p: Process, settings: Any) -> Any:
+        return _ratio.fold(ctx, p)
+
+    def finalize(self, ctx: Context, pieces: list[tuple[str, Any]], settings: Any) -> Outcome:
         out = Outcome(self.code)
-        found, reasons = ratios(ctx)
+        found: dict[str, _ratio.Ratio] = {}
+        for ocid, piece in pieces:
+            r = _ratio.ratio(ctx, piece)
+            if isinstance(r, str):
+                if ctx.full:
+                    out.results.append(not_computable(Level.process, ocid, r))
+            else:
+                found[ocid] = r
         if settings.threshold is None:
             values = [r.ratio for r in found.values()]
             q1, q3 = quantile(values, 0.25), quantile(values, 0.75)
@@ -52,24 +64,18 @@ class R024(Indicator):
             fence, q1 = settings.threshold, 1.0
         out.meta["lower_fence"] = fence
         active = q1 > 0.0 and fence > 0.0
-        by_ocid = {p.ocid: p for p in ctx.processes}
         for ocid, r in found.items():
             if active and r.ratio <= fence:
-                p = by_ocid[ocid]
                 evidence = {
                     "winning_bid": r.winning,
                     "lowest_other_bid": r.lowest_other,
                     "lower_fence": fence,
                 }
-                out.results.append(
-                    flagged(Level.process, ocid, r.ratio, winner=ctx.org(p, r.winner), **evidence)
-                )
-                for raw in (r.winner, r.other):
-                    out.results.append(flagged(Level.tenderer, ctx.org(p, raw), 0.0, ocid=ocid))
+                out.results.append(flagged(Level.process, ocid, r.ratio, winner=r.winner_subject, **evidence))
+                out.results.append(flagged(Level.tenderer, r.winner_subject, 0.0, ocid=ocid))
+                out.results.append(flagged(Level.tenderer, r.other_subject, 0.0, ocid=ocid))
                 out.maps.setdefault("ocid_tenderer_r024", {})[ocid] = sorted({r.winner, r.other})
             elif ctx.full:
                 why = {} if active else {"note": "the fence is not above zero: nothing is flagged"}
                 out.results.append(not_flagged(Level.process, ocid, r.ratio, lower_fence=fence, **why))
-        if ctx.full:
-            out.results.extend(not_computable(Level.process, o, reason) for o, reason in reasons.items())
         return out

@@ -9,8 +9,8 @@ from typing import Any
 from adal.indicators._law import both
 from adal.indicators.base import Indicator, Level, Settings
 from adal.indicators.common import flagged, not_flagged
-from adal.indicators.engine import Context, Outcome
-from adal.indicators.facts import final_awards
+from adal.indicators.engine import Context, Folding, Outcome
+from adal.indicators.facts import Process, final_awards
 from adal.indicators.stats import lower_fence, quantile
 
 
@@ -36,36 +36,37 @@ class R025(Indicator):
     settings = R025Settings
     cardinal = True
 
-    def compute(self, ctx: Context, settings: Any) -> Outcome:
+    def fold(self, ctx: Folding, p: Process, settings: Any) -> Any:
+        active = final_awards(p)
+        if active is None or len(active) != 1:
+            return None
+        award = active[0]
+        if award.suppliers is None or award.n_suppliers != 1 or len(award.suppliers) != 1:
+            return None
+        supplier = award.suppliers[0]
+        tenderers = {
+            b.tenderers[0]
+            for b in p.bids or ()
+            if b.status == "valid"
+            and b.tenderers is not None
+            and b.n_tenderers == 1
+            and len(b.tenderers) == 1
+        }
+        return [(ctx.org(p, t), t == supplier) for t in sorted(tenderers)] or None
+
+    def finalize(self, ctx: Context, pieces: list[tuple[str, Any]], settings: Any) -> Outcome:
         out = Outcome(self.code)
         wins: dict[str, int] = defaultdict(int)
         bids: dict[str, int] = defaultdict(int)
-        for p in ctx.processes:
-            active = final_awards(p)
-            if active is None or len(active) != 1:
-                continue
-            award = active[0]
-            if award.suppliers is None or award.n_suppliers != 1 or len(award.suppliers) != 1:
-                continue
-            supplier = award.suppliers[0]
-            tenderers = {
-                b.tenderers[0]
-                for b in p.bids or ()
-                if b.status == "valid"
-                and b.tenderers is not None
-                and b.n_tenderers == 1
-                and len(b.tenderers) == 1
-            }
-            for t in tenderers:
-                key = ctx.org(p, t)
-                bids[key] += 1
-                wins[key] += t == supplier
+        for _, piece in pieces:
+            for subject, won in piece:
+                bids[subject] += 1
+                wins[subject] += won
         ratio = {t: wins[t] / bids[t] for t in bids}
-        fence_bids = (
-            quantile([float(n) for n in bids.values()], settings.percentile / 100.0)
-            if settings.percentile <= 100
-            else float("nan")
-        )
+        if settings.percentile <= 100:
+            fence_bids = quantile([float(n) for n in bids.values()], settings.percentile / 100.0)
+        else:
+            fence_bids = float("nan")
         if settings.threshold is None:
             values = list(ratio.values())
             q1, q3 = quantile(values, 0.25), quantile(values, 0.75)

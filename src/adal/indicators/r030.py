@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from adal.indicators._law import both
-from adal.indicators.base import Indicator, Level
+from adal.indicators.base import Level, PerProcess
 from adal.indicators.common import flagged, not_computable, not_flagged
-from adal.indicators.engine import Context, Outcome
+from adal.indicators.engine import Folding
+from adal.indicators.facts import Process
 
 
-class R030(Indicator):
+class R030(PerProcess):
+    map_key = "ocid_tenderer_r030"
     code = "R030"
     title = "Late bid won"
     description = "A valid bid dated after the tender period's end belongs to a winning supplier."
@@ -23,6 +25,7 @@ class R030(Indicator):
     )
     levels = (Level.process, Level.tenderer)
     fields = (
+        "bids.details.status",
         "tender.tenderPeriod.endDate",
         "awards.status",
         "awards.suppliers",
@@ -31,33 +34,21 @@ class R030(Indicator):
     )
     cardinal = True
 
-    def compute(self, ctx: Context, settings: Any) -> Outcome:
-        out = Outcome(self.code)
-        full = ctx.full
-        for p in ctx.processes:
-            end = p.period_end
-            if end is None or p.awards is None or p.bids is None:
-                if full:
-                    what = (
-                        "tender period end date"
-                        if end is None
-                        else ("awards" if p.awards is None else "bids")
-                    )
-                    out.results.append(not_computable(Level.process, p.ocid, f"no {what}"))
-                continue
-            winners = {s for a in p.awards if a.status == "active" for s in (a.suppliers or ())}
-            late: set[str] = set()
-            for b in p.bids:
-                # Compared as text, as Cardinal does: the same format on both sides is assumed.
-                if b.status == "valid" and b.date is not None and b.tenderers is not None and b.date > end:
-                    late |= {t for t in b.tenderers if t in winners}
-            if late:
-                out.results.append(
-                    flagged(Level.process, p.ocid, 1.0, tender_period_end=end, late_winners=sorted(late))
-                )
-                for raw in sorted(late):
-                    out.results.append(flagged(Level.tenderer, ctx.org(p, raw), 1.0, ocid=p.ocid))
-                out.maps.setdefault("ocid_tenderer_r030", {})[p.ocid] = sorted(late)
-            elif full:
-                out.results.append(not_flagged(Level.process, p.ocid))
-        return out
+    def fold(self, ctx: Folding, p: Process, settings: Any) -> Any:
+        end = p.period_end
+        if end is None or p.awards is None or p.bids is None:
+            if not ctx.full:
+                return None
+            what = "tender period end date" if end is None else ("awards" if p.awards is None else "bids")
+            return [not_computable(Level.process, p.ocid, f"no {what}")], None
+        winners = {s for a in p.awards if a.status == "active" for s in (a.suppliers or ())}
+        late: set[str] = set()
+        for b in p.bids:
+            # Compared as text, as Cardinal does: the same format on both sides is assumed.
+            if b.status == "valid" and b.date is not None and b.tenderers is not None and b.date > end:
+                late |= {t for t in b.tenderers if t in winners}
+        if late:
+            results = [flagged(Level.process, p.ocid, 1.0, tender_period_end=end, late_winners=sorted(late))]
+            results += [flagged(Level.tenderer, ctx.org(p, raw), 1.0, ocid=p.ocid) for raw in sorted(late)]
+            return results, sorted(late)
+        return ([not_flagged(Level.process, p.ocid)], None) if ctx.full else None

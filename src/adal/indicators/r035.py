@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from adal.indicators._law import both
-from adal.indicators.base import Indicator, Level, Settings
+from adal.indicators.base import Level, PerProcess, Settings
 from adal.indicators.common import flagged, not_computable, not_flagged
-from adal.indicators.engine import Context, Outcome
-from adal.indicators.facts import final_awards, why_not_final
+from adal.indicators.engine import Folding
+from adal.indicators.facts import Process, final_awards, why_not_final
 
 
 @dataclass(frozen=True)
@@ -17,7 +17,8 @@ class R035Settings(Settings):
     threshold: int = 1  # at least this many other tenderers disqualified (1 at the least)
 
 
-class R035(Indicator):
+class R035(PerProcess):
+    map_key = "ocid_tenderer_r035"
     code = "R035"
     title = "All except winning bid disqualified"
     description = "Every tenderer but the winner was disqualified, leaving a single valid bid."
@@ -33,38 +34,34 @@ class R035(Indicator):
     settings = R035Settings
     cardinal = True
 
-    def compute(self, ctx: Context, settings: Any) -> Outcome:
-        out = Outcome(self.code)
-        threshold = max(settings.threshold, 1)
-        full = ctx.full
-        for p in ctx.processes:
-            active = final_awards(p)
-            if active is None:
-                if full:
-                    out.results.append(not_computable(Level.process, p.ocid, why_not_final(p)))
-                continue
-            suppliers = {s for a in active for s in (a.suppliers or ())}
-            valid = {t for b in p.bids or () if b.status == "valid" for t in (b.tenderers or ())}
-            disqualified = {
-                t for b in p.bids or () if b.status == "disqualified" for t in (b.tenderers or ())
-            }
-            others = len(disqualified - valid)
-            if len(valid) == 1 and valid == suppliers and others >= threshold:
-                (winner,) = valid
-                out.results.append(
-                    flagged(
-                        Level.process,
-                        p.ocid,
-                        float(others),
-                        winner=ctx.org(p, winner),
-                        disqualified=sorted(disqualified - valid),
-                    )
-                )
-                out.results.append(flagged(Level.tenderer, ctx.org(p, winner), 0.0, ocid=p.ocid))
-                out.maps.setdefault("ocid_tenderer_r035", {})[p.ocid] = [winner]
-            elif full:
-                if not valid:
-                    out.results.append(not_computable(Level.process, p.ocid, "no valid bid"))
-                else:
-                    out.results.append(not_flagged(Level.process, p.ocid, float(others)))
-        return out
+    def fold(self, ctx: Folding, p: Process, settings: Any) -> Any:
+        active = final_awards(p)
+        if active is None:
+            return ([not_computable(Level.process, p.ocid, why_not_final(p))], None) if ctx.full else None
+        suppliers = {s for a in active for s in (a.suppliers or ())}
+        valid: set[str] = set()
+        disqualified: set[str] = set()
+        for b in p.bids or ():
+            if b.status == "valid":
+                valid.update(b.tenderers or ())
+            elif b.status == "disqualified":
+                disqualified.update(b.tenderers or ())
+        others = len(disqualified - valid)
+        if len(valid) == 1 and valid == suppliers and others >= max(settings.threshold, 1):
+            (winner,) = valid
+            results = [
+                flagged(
+                    Level.process,
+                    p.ocid,
+                    float(others),
+                    winner=ctx.org(p, winner),
+                    disqualified=sorted(disqualified - valid),
+                ),
+                flagged(Level.tenderer, ctx.org(p, winner), 0.0, ocid=p.ocid),
+            ]
+            return results, [winner]
+        if not ctx.full:
+            return None
+        if not valid:
+            return [not_computable(Level.process, p.ocid, "no valid bid")], None
+        return [not_flagged(Level.process, p.ocid, float(others))], None

@@ -7,8 +7,8 @@ from typing import Any
 from adal.indicators._law import both
 from adal.indicators.base import Indicator, Level
 from adal.indicators.common import flagged, not_computable, not_flagged
-from adal.indicators.engine import Context, Outcome
-from adal.indicators.facts import submitted
+from adal.indicators.engine import Context, Folding, Outcome
+from adal.indicators.facts import Process, submitted
 
 
 class R036(Indicator):
@@ -23,45 +23,47 @@ class R036(Indicator):
         "Bids may be rejected only on the grounds the law lists.",
     )
     levels = (Level.process,)
-    fields = ("awards.status", "bids.details.status", "bids.details.value")
+    fields = (
+        "tender.procurementMethodDetails",
+        "awards.status",
+        "bids.details.status",
+        "bids.details.value",
+    )
     cardinal = True
 
-    def compute(self, ctx: Context, settings: Any) -> Outcome:
+    def fold(self, ctx: Folding, p: Process, settings: Any) -> Any:
+        if not ctx.price_comparison(p):
+            return f"procurement method details {p.details!r} do not compare prices"
+        if p.awards is None or not any(a.status == "active" for a in p.awards):
+            return "no active award"
+        return [
+            (b.amount, b.currency, b.status)
+            for b in submitted(p.bids or [])
+            if b.amount is not None and b.currency is not None
+        ]
+
+    def finalize(self, ctx: Context, pieces: list[tuple[str, Any]], settings: Any) -> Outcome:
         out = Outcome(self.code)
-        full = ctx.full
-        for p in ctx.processes:
-            if not ctx.price_comparison(p):
-                if full:
-                    out.results.append(
-                        not_computable(
-                            Level.process,
-                            p.ocid,
-                            f"procurement method details {p.details!r} do not compare prices",
-                        )
-                    )
-                continue
-            if p.awards is None or not any(a.status == "active" for a in p.awards):
-                if full:
-                    out.results.append(not_computable(Level.process, p.ocid, "no active award"))
+        for ocid, piece in pieces:
+            if isinstance(piece, str):
+                if ctx.full:
+                    out.results.append(not_computable(Level.process, ocid, piece))
                 continue
             lowest: float | None = None
             lowest_disqualified = False
             has_valid = False
-            for b in submitted(p.bids or []):
-                if b.amount is None or b.currency is None or not ctx.currency_ok(b.currency):
+            for amount, currency, status in piece:
+                if not ctx.currency_ok(currency):
                     continue
-                if lowest is None or b.amount < lowest:
-                    lowest, lowest_disqualified = b.amount, b.status == "disqualified"
-                has_valid = has_valid or b.status == "valid"
+                if lowest is None or amount < lowest:
+                    lowest, lowest_disqualified = amount, status == "disqualified"
+                has_valid = has_valid or status == "valid"
             if has_valid and lowest_disqualified:
-                out.results.append(flagged(Level.process, p.ocid, 1.0, lowest_bid=lowest))
-            elif full:
+                out.results.append(flagged(Level.process, ocid, 1.0, lowest_bid=lowest))
+            elif ctx.full:
                 if lowest is None:
-                    out.results.append(
-                        not_computable(
-                            Level.process, p.ocid, "no submitted bid with a value in the main currency"
-                        )
-                    )
+                    reason = "no submitted bid with a value in the main currency"
+                    out.results.append(not_computable(Level.process, ocid, reason))
                 else:
-                    out.results.append(not_flagged(Level.process, p.ocid, None, lowest_bid=lowest))
+                    out.results.append(not_flagged(Level.process, ocid, None, lowest_bid=lowest))
         return out

@@ -9,8 +9,8 @@ from typing import Any
 from adal.indicators._law import both
 from adal.indicators.base import CARDINAL_GROUPS, Indicator, Level, Settings
 from adal.indicators.common import flagged, not_computable, not_flagged
-from adal.indicators.engine import Context, Outcome
-from adal.indicators.facts import submitted
+from adal.indicators.engine import Context, Folding, Outcome
+from adal.indicators.facts import Process, submitted
 from adal.indicators.stats import quantile, upper_fence
 
 
@@ -43,42 +43,50 @@ class R038(Indicator):
     settings = R038Settings
     cardinal = True
 
-    def compute(self, ctx: Context, settings: Any) -> Outcome:
+    def fold(self, ctx: Folding, p: Process, settings: Any) -> Any:
+        bids = submitted(p.bids or [])
+        if not bids:
+            return None
+        disqualified = sum(b.status == "disqualified" for b in bids)
+        tenderers = [(ctx.org(p, t), b.status == "disqualified") for b in bids for t in (b.tenderers or ())]
+        buyer = (ctx.org(p, p.buyer), p.buyer) if p.buyer is not None else None
+        entity = (
+            (ctx.org(p, p.procuring_entity), p.procuring_entity) if p.procuring_entity is not None else None
+        )
+        return disqualified, len(bids), buyer, entity, tenderers
+
+    def finalize(self, ctx: Context, pieces: list[tuple[str, Any]], settings: Any) -> Outcome:
         out = Outcome(self.code)
         counts: dict[Level, dict[str, list[int]]] = {
             Level.buyer: defaultdict(lambda: [0, 0]),
             Level.procuring_entity: defaultdict(lambda: [0, 0]),
             Level.tenderer: defaultdict(lambda: [0, 0]),
         }
-        for p in ctx.processes:
-            bids = submitted(p.bids or [])
-            if not bids:
-                continue
-            disqualified = sum(b.status == "disqualified" for b in bids)
-            for b in bids:
-                for t in b.tenderers or ():
-                    c = counts[Level.tenderer][ctx.org(p, t)]
-                    c[0] += b.status == "disqualified"
-                    c[1] += 1
-            for level, raw in ((Level.buyer, p.buyer), (Level.procuring_entity, p.procuring_entity)):
-                if raw is not None:
-                    c = counts[level][ctx.org(p, raw)]
+        for ocid, (disqualified, n, buyer, entity, tenderers) in pieces:
+            for subject, is_disqualified in tenderers:
+                c = counts[Level.tenderer][subject]
+                c[0] += is_disqualified
+                c[1] += 1
+            for level, who, key in (
+                (Level.buyer, buyer, "ocid_buyer_r038"),
+                (Level.procuring_entity, entity, "ocid_procuringentity_r038"),
+            ):
+                if who is not None:
+                    c = counts[level][who[0]]
                     c[0] += disqualified
-                    c[1] += len(bids)
+                    c[1] += n
                     if disqualified:
-                        key = "ocid_buyer_r038" if level is Level.buyer else "ocid_procuringentity_r038"
-                        out.maps.setdefault(key, {})[p.ocid] = raw
+                        out.maps.setdefault(key, {})[ocid] = who[1]
         for level in (Level.buyer, Level.procuring_entity, Level.tenderer):
             group = CARDINAL_GROUPS[level]
-            minimum = (
-                settings.minimum_submitted_bids
-                if level is Level.tenderer
-                else settings.minimum_contracting_processes
-            )
+            if level is Level.tenderer:
+                minimum = settings.minimum_submitted_bids
+            else:
+                minimum = settings.minimum_contracting_processes
             ratios = {s: c[0] / c[1] for s, c in counts[level].items() if c[1] >= minimum}
             if ctx.full:
                 out.results.extend(
-                    not_computable(level, s, f"{c[1]} submitted bids, fewer than {minimum}", bids=c[1])
+                    not_computable(level, s, f"{c[1]} submitted bid(s), fewer than {minimum}", bids=c[1])
                     for s, c in counts[level].items()
                     if c[1] < minimum
                 )
@@ -94,12 +102,9 @@ class R038(Indicator):
             out.meta[f"{group}_upper_fence"] = fence
             for s, r in ratios.items():
                 c = counts[level][s]
+                evidence = {"disqualified": c[0], "submitted": c[1], "upper_fence": fence}
                 if fence > 0.0 and r >= fence:
-                    out.results.append(
-                        flagged(level, s, r, disqualified=c[0], submitted=c[1], upper_fence=fence)
-                    )
+                    out.results.append(flagged(level, s, r, **evidence))
                 elif ctx.full:
-                    out.results.append(
-                        not_flagged(level, s, r, disqualified=c[0], submitted=c[1], upper_fence=fence)
-                    )
+                    out.results.append(not_flagged(level, s, r, **evidence))
         return out

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from adal.indicators._law import both
-from adal.indicators.base import Indicator, Level
+from adal.indicators.base import Level, PerProcess
 from adal.indicators.common import flagged, not_computable, not_flagged
-from adal.indicators.engine import Context, Outcome
-from adal.indicators.facts import Party
+from adal.indicators.engine import Folding
+from adal.indicators.facts import Party, Process
 
 _CONTACT = ("name", "email", "telephone", "faxNumber", "url")
 
@@ -24,7 +24,7 @@ def _same_contact(a: dict[str, Any] | None, b: dict[str, Any] | None) -> str | N
     return None
 
 
-class R044(Indicator):
+class R044(PerProcess):
     code = "R044"
     title = "Business similarities between suppliers"
     description = (
@@ -42,41 +42,32 @@ class R044(Indicator):
     cardinal = True
     needs_parties = True
 
-    def compute(self, ctx: Context, settings: Any) -> Outcome:
-        out = Outcome(self.code)
-        full = ctx.full
-        for p in ctx.processes:
-            tenderers: dict[str, Party] = {}
-            for party in p.parties:
-                if party.tenderer:
-                    tenderers[party.id] = party  # a later party with the same id replaces the earlier
-            if len(tenderers) < 2:
-                if full:
-                    out.results.append(
-                        not_computable(Level.process, p.ocid, "fewer than two tenderers among the parties")
-                    )
-                continue
-            shared: dict[str, list[str]] = {}
-            items = list(tenderers.items())
-            for a_id, a in items:
-                for b_id, b in items:
-                    if a_id == b_id:
-                        continue
-                    why = None
-                    if a.address_key is not None and a.address_key == b.address_key:
-                        why = "address"
-                    else:
-                        field = _same_contact(a.contact, b.contact)
-                        if field is not None:
-                            why = f"contactPoint.{field}"
-                    if why is not None:
-                        shared.setdefault(a_id, []).append(f"{b_id} ({why})")
-            if shared:
-                out.results.append(
-                    flagged(Level.process, p.ocid, 1.0, shared={k: sorted(v) for k, v in shared.items()})
-                )
-                for raw in sorted(shared):
-                    out.results.append(flagged(Level.tenderer, ctx.org(p, raw), 1.0, ocid=p.ocid))
-            elif full:
-                out.results.append(not_flagged(Level.process, p.ocid))
-        return out
+    def fold(self, ctx: Folding, p: Process, settings: Any) -> Any:
+        tenderers: dict[str, Party] = {}
+        for party in p.parties:
+            if party.tenderer:
+                tenderers[party.id] = party  # a later party with the same id replaces the earlier
+        if len(tenderers) < 2:
+            if not ctx.full:
+                return None
+            return [not_computable(Level.process, p.ocid, "fewer than two tenderers among the parties")], None
+        shared: dict[str, list[str]] = {}
+        items = list(tenderers.items())
+        for a_id, a in items:
+            for b_id, b in items:
+                if a_id == b_id:
+                    continue
+                why = None
+                if a.address_key is not None and a.address_key == b.address_key:
+                    why = "address"
+                else:
+                    field = _same_contact(a.contact, b.contact)
+                    if field is not None:
+                        why = f"contactPoint.{field}"
+                if why is not None:
+                    shared.setdefault(a_id, []).append(f"{b_id} ({why})")
+        if shared:
+            results = [flagged(Level.process, p.ocid, 1.0, shared={k: sorted(v) for k, v in shared.items()})]
+            results += [flagged(Level.tenderer, ctx.org(p, raw), 1.0, ocid=p.ocid) for raw in sorted(shared)]
+            return results, None
+        return ([not_flagged(Level.process, p.ocid)], None) if ctx.full else None

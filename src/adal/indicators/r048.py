@@ -9,7 +9,8 @@ from typing import Any
 from adal.indicators._law import both
 from adal.indicators.base import Indicator, Level, Settings
 from adal.indicators.common import flagged, not_computable, not_flagged
-from adal.indicators.engine import Context, Outcome
+from adal.indicators.engine import Context, Folding, Outcome
+from adal.indicators.facts import Process
 from adal.indicators.stats import quantile, upper_fence
 
 
@@ -40,24 +41,28 @@ class R048(Indicator):
     settings = R048Settings
     cardinal = True
 
-    def compute(self, ctx: Context, settings: Any) -> Outcome:
+    def fold(self, ctx: Folding, p: Process, settings: Any) -> Any:
+        digits = settings.digits
+        codes: dict[str, set[str]] = {}
+        for a in p.awards or ():
+            if a.status != "active" or a.classifications is None:
+                continue
+            if a.suppliers is None or a.n_suppliers != 1 or len(a.suppliers) != 1:
+                continue
+            if a.classifications:
+                codes.setdefault(ctx.org(p, a.suppliers[0]), set()).update(
+                    c[:digits] for c in a.classifications
+                )
+        return list(codes.items()) or None
+
+    def finalize(self, ctx: Context, pieces: list[tuple[str, Any]], settings: Any) -> Outcome:
         out = Outcome(self.code)
         count: dict[str, int] = defaultdict(int)
         codes: dict[str, set[str]] = defaultdict(set)
-        digits = settings.digits
-        for p in ctx.processes:
-            seen: set[str] = set()
-            for a in p.awards or ():
-                if a.status != "active" or a.classifications is None:
-                    continue
-                if a.suppliers is None or a.n_suppliers != 1 or len(a.suppliers) != 1:
-                    continue
-                supplier = ctx.org(p, a.suppliers[0])
-                for code in a.classifications:
-                    if supplier not in seen:
-                        seen.add(supplier)
-                        count[supplier] += 1
-                    codes[supplier].add(code[:digits])
+        for _, piece in pieces:
+            for supplier, kinds in piece:
+                count[supplier] += 1
+                codes[supplier] |= kinds
         minimum = settings.minimum_contracting_processes
         lengths = {s: float(len(codes[s])) for s in count if count[s] >= minimum}
         if settings.threshold is None:
@@ -72,14 +77,13 @@ class R048(Indicator):
             if s not in lengths:
                 if ctx.full:
                     out.results.append(
-                        not_computable(Level.tenderer, s, f"{n} awarded processes, fewer than {minimum}")
+                        not_computable(Level.tenderer, s, f"{n} awarded process(es), fewer than {minimum}")
                     )
                 continue
             kinds = lengths[s]
+            evidence = {"processes": n, "upper_fence": fence}
             if kinds >= fence:
-                out.results.append(
-                    flagged(Level.tenderer, s, kinds, processes=n, kinds=sorted(codes[s]), upper_fence=fence)
-                )
+                out.results.append(flagged(Level.tenderer, s, kinds, kinds=sorted(codes[s]), **evidence))
             elif ctx.full:
-                out.results.append(not_flagged(Level.tenderer, s, kinds, processes=n, upper_fence=fence))
+                out.results.append(not_flagged(Level.tenderer, s, kinds, **evidence))
         return out

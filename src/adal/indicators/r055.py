@@ -17,7 +17,7 @@ from typing import Any
 from adal.indicators._law import both
 from adal.indicators.base import Indicator, Level, Settings
 from adal.indicators.common import flagged, not_flagged
-from adal.indicators.engine import Context, Outcome
+from adal.indicators.engine import Context, Folding, Outcome
 from adal.indicators.facts import Process
 from adal.indicators.settings import Configuration
 
@@ -45,13 +45,16 @@ def _window(settings: Any) -> tuple[dt.date, dt.date]:
 
 
 def currency_candidate(process: Process, config: Configuration) -> str | None:
-    """The currency R055 meets first in a process, for the main-currency rule."""
+    """The currency R055 meets first in a process (an open procedure's value, else a direct award's), for the
+    main-currency rule."""
     settings = R055().parse_settings(config)
     start, end = _window(settings)
     if process.method == "open" and process.tender_amount is not None and process.tender_currency is not None:
         day = _day(process.period_start)
         if day is not None and start <= day <= end:
             return process.tender_currency
+    if process.method != "direct":
+        return None
     for a in process.awards or ():
         if a.status == "active" and a.amount is not None and a.currency is not None:
             day = _day(a.date)
@@ -76,7 +79,10 @@ class R055(Indicator):
     levels = (Level.buyer, Level.procuring_entity, Level.tenderer)
     fields = (
         "tender.procurementMethod",
+        "tender.tenderPeriod.startDate",
         "tender.value",
+        "buyer.id",
+        "tender.procuringEntity.id",
         "awards.status",
         "awards.value",
         "awards.date",
@@ -100,29 +106,17 @@ class R055(Indicator):
                     ) from None
         return settings
 
-    def compute(self, ctx: Context, settings: Any) -> Outcome:
-        out = Outcome(self.code)
+    def fold(self, ctx: Folding, p: Process, settings: Any) -> Any:
         start, end = _window(settings)
-        open_amounts: list[float] = []
-        sums: dict[Level, dict[tuple[str, str], float]] = {
-            Level.buyer: defaultdict(float),
-            Level.procuring_entity: defaultdict(float),
-        }
-        ocids: dict[tuple[Level, str, str], list[str]] = defaultdict(list)
-        for p in ctx.processes:
-            if p.method == "open" and p.tender_amount is not None and p.tender_currency is not None:
-                day = _day(p.period_start)
-                if day is not None and start <= day <= end and ctx.currency_ok(p.tender_currency):
-                    open_amounts.append(p.tender_amount)
-            if p.method != "direct":
-                continue
+        opened = None
+        if p.method == "open" and p.tender_amount is not None and p.tender_currency is not None:
+            day = _day(p.period_start)
+            if day is not None and start <= day <= end:
+                opened = (p.tender_amount, p.tender_currency)
+        awards = []
+        if p.method == "direct":
             for a in p.awards or ():
-                if (
-                    a.status != "active"
-                    or a.amount is None
-                    or a.currency is None
-                    or not ctx.currency_ok(a.currency)
-                ):
+                if a.status != "active" or a.amount is None or a.currency is None:
                     continue
                 if a.suppliers is None or a.n_suppliers != 1 or len(a.suppliers) != 1:
                     continue
@@ -130,26 +124,44 @@ class R055(Indicator):
                 if day is None or not start <= day <= end:
                     continue
                 supplier = ctx.org(p, a.suppliers[0])
-                for level, raw in ((Level.buyer, p.buyer), (Level.procuring_entity, p.procuring_entity)):
-                    if raw is not None:
-                        key = (ctx.org(p, raw), supplier)
-                        sums[level][key] += a.amount
-                        ocids[(level, *key)].append(p.ocid)
+                buyer = ctx.org(p, p.buyer) if p.buyer is not None else None
+                entity = ctx.org(p, p.procuring_entity) if p.procuring_entity is not None else None
+                awards.append((buyer, entity, supplier, a.amount, a.currency))
+        return (opened, awards) if opened or awards else None
+
+    def finalize(self, ctx: Context, pieces: list[tuple[str, Any]], settings: Any) -> Outcome:
+        out = Outcome(self.code)
+        open_amounts: list[float] = []
+        sums: dict[Level, dict[tuple[str, str], float]] = {
+            Level.buyer: defaultdict(float),
+            Level.procuring_entity: defaultdict(float),
+        }
+        for _, (opened, awards) in pieces:
+            if opened is not None and ctx.currency_ok(opened[1]):
+                open_amounts.append(opened[0])
+            for buyer, entity, supplier, amount, currency in awards:
+                if not ctx.currency_ok(currency):
+                    continue
+                for level, subject in ((Level.buyer, buyer), (Level.procuring_entity, entity)):
+                    if subject is not None:
+                        sums[level][(subject, supplier)] += amount
         limit = (
             settings.threshold
             if settings.threshold is not None
             else (min(open_amounts) if open_amounts else 0.0)
         )
         out.meta["lower_open_amount"] = limit
-        best: dict[tuple[Level, str], float] = {}
+        # One result per subject: its largest buyer-supplier sum, flagged when it reaches the limit.
+        best: dict[tuple[Level, str], tuple[float, str]] = {}
         for level, pairs in sums.items():
             for (subject, supplier), total in sorted(pairs.items()):
-                if total >= limit:
-                    for lvl, who in ((level, subject), (Level.tenderer, supplier)):
-                        if total > best.get((lvl, who), float("-inf")):
-                            best[(lvl, who)] = total
-                elif ctx.full:
-                    out.results.append(not_flagged(level, subject, total, supplier=supplier, threshold=limit))
-        for (level, who), total in sorted(best.items()):
-            out.results.append(flagged(level, who, total, threshold=limit))
+                for key, other in (((level, subject), supplier), ((Level.tenderer, supplier), subject)):
+                    if total > best.get(key, (float("-inf"), ""))[0]:
+                        best[key] = (total, other)
+        for (level, who), (total, other) in sorted(best.items()):
+            evidence = {"counterpart": other, "threshold": limit}
+            if total >= limit:
+                out.results.append(flagged(level, who, total, **evidence))
+            elif ctx.full:
+                out.results.append(not_flagged(level, who, total, **evidence))
         return out

@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from adal.indicators import _ratio
 from adal.indicators._law import both
-from adal.indicators._ratio import ratios
 from adal.indicators.base import Indicator, Level, Settings
 from adal.indicators.common import flagged, not_computable, not_flagged
-from adal.indicators.engine import Context, Outcome
+from adal.indicators.engine import Context, Folding, Outcome
+from adal.indicators.facts import Process
 from adal.indicators.stats import quantile, upper_fence
 
 
@@ -31,6 +32,7 @@ class R058(Indicator):
     )
     levels = (Level.process, Level.tenderer)
     fields = (
+        "tender.procurementMethodDetails",
         "awards.status",
         "awards.suppliers",
         "bids.details.status",
@@ -40,9 +42,19 @@ class R058(Indicator):
     settings = R058Settings
     cardinal = True
 
-    def compute(self, ctx: Context, settings: Any) -> Outcome:
+    def fold(self, ctx: Folding, p: Process, settings: Any) -> Any:
+        return _ratio.fold(ctx, p)
+
+    def finalize(self, ctx: Context, pieces: list[tuple[str, Any]], settings: Any) -> Outcome:
         out = Outcome(self.code)
-        found, reasons = ratios(ctx)
+        found: dict[str, _ratio.Ratio] = {}
+        for ocid, piece in pieces:
+            r = _ratio.ratio(ctx, piece)
+            if isinstance(r, str):
+                if ctx.full:
+                    out.results.append(not_computable(Level.process, ocid, r))
+            else:
+                found[ocid] = r
         if settings.threshold is None:
             values = [r.ratio for r in found.values()]
             q1, q3 = quantile(values, 0.25), quantile(values, 0.75)
@@ -51,25 +63,16 @@ class R058(Indicator):
         else:
             fence = settings.threshold
         out.meta["upper_fence"] = fence
-        by_ocid = {p.ocid: p for p in ctx.processes}
         for ocid, r in found.items():
             if fence > 0.0 and r.ratio >= fence:
-                p = by_ocid[ocid]
-                out.results.append(
-                    flagged(
-                        Level.process,
-                        ocid,
-                        r.ratio,
-                        winner=ctx.org(p, r.winner),
-                        winning_bid=r.winning,
-                        lowest_other_bid=r.lowest_other,
-                        upper_fence=fence,
-                    )
-                )
-                out.results.append(flagged(Level.tenderer, ctx.org(p, r.winner), 0.0, ocid=ocid))
+                evidence = {
+                    "winning_bid": r.winning,
+                    "lowest_other_bid": r.lowest_other,
+                    "upper_fence": fence,
+                }
+                out.results.append(flagged(Level.process, ocid, r.ratio, winner=r.winner_subject, **evidence))
+                out.results.append(flagged(Level.tenderer, r.winner_subject, 0.0, ocid=ocid))
                 out.maps.setdefault("ocid_tenderer_r058", {})[ocid] = [r.winner]
             elif ctx.full:
                 out.results.append(not_flagged(Level.process, ocid, r.ratio, upper_fence=fence))
-        if ctx.full:
-            out.results.extend(not_computable(Level.process, o, reason) for o, reason in reasons.items())
         return out

@@ -1,9 +1,10 @@
 """The two ways to run indicators, over one implementation: a file of compiled releases, or the warehouse.
 
-Both turn compiled releases into :class:`~adal.indicators.facts.Process` facts (in parallel, in worker
-processes, for large inputs) and hand them to :func:`adal.indicators.engine.run`. The file mode reads
-JSON Lines as Cardinal does (a line that is not JSON, or not an object with a string ``ocid``, is
-skipped and counted); the warehouse mode reads ``compiled_releases`` dataset by dataset, in ocid order.
+Both feed blocks of JSON lines (compiled releases) to worker processes, which parse each line, extract
+the process's facts and run every indicator's fold on it; only the folds' small pieces come back, and
+:func:`adal.indicators.engine.finish` finalizes them in input order. The file mode reads JSON Lines as
+Cardinal does (a line that is not JSON, or not an object with a string ``ocid``, is skipped and counted);
+the warehouse mode reads ``compiled_releases`` dataset by dataset and puts the folds in ocid order.
 """
 
 from __future__ import annotations
@@ -19,15 +20,15 @@ from typing import IO, Any
 import orjson
 
 from adal.indicators.base import Indicator
-from adal.indicators.engine import Outcome, run
-from adal.indicators.facts import Process, extract, submitted
+from adal.indicators.engine import Folded, Folding, Outcome, finish, fold
+from adal.indicators.facts import extract, submitted
 from adal.indicators.registry import REGISTRY
 from adal.indicators.settings import Configuration
-from adal.sources.ocds.pipeline import worker_count, worker_pool
+from adal.sources.ocds.pipeline import without_cycle_collection, worker_count, worker_pool
 
 log = logging.getLogger(__name__)
 
-CHUNK = 8 << 20  # bytes of lines per task
+CHUNK = 4 << 20  # bytes of lines per task
 
 
 @dataclass
@@ -45,11 +46,30 @@ class Problems:
         self.invalid.extend(other.invalid[: max(0, 20 - len(self.invalid))])
 
 
-def _extract_chunk(task: tuple[bytes, int, bool, bool]) -> tuple[list[Process], Problems]:
-    """Parse and extract one block of lines (runs in a worker). ``first`` is the first line's number."""
-    data, first, parties, orgs = task
-    processes: list[Process] = []
+@dataclass
+class Batch:
+    """What a worker sends back for one block of lines."""
+
+    folded: Folded
+    problems: Problems
+    ocids: list[str]
+    tenderers: dict[str, list[str]]  # Cardinal's ocid_tenderer map, when asked for
+
+
+def selected(config: Configuration) -> list[tuple[Indicator, Any]]:
+    """The enabled indicators, in registry order, with their parsed settings."""
+    enabled = set(config.enabled)
+    return [(i, i.parse_settings(config)) for i in REGISTRY.values() if i.code in enabled]
+
+
+@without_cycle_collection()
+def _fold_block(task: tuple[bytes, int, Folding, bool]) -> Batch:
+    """Parse, extract and fold one block of lines (runs in a worker). ``first`` numbers its first line."""
+    data, first, folding, want_tenderers = task
+    indicators = selected(folding.config)
+    parties = any(i.needs_parties for i, _ in indicators)
     problems = Problems()
+    processes = []
     for offset, line in enumerate(data.split(b"\n")):
         if line.endswith(b"\r"):
             line = line[:-1]
@@ -67,12 +87,20 @@ def _extract_chunk(task: tuple[bytes, int, bool, bool]) -> tuple[list[Process], 
         if type(value) is not dict:
             problems.skipped += 1
             continue
-        process = extract(value, number, f"line {number}", parties=parties, orgs=orgs)
+        process = extract(value, number, f"line {number}", parties=parties, orgs=folding.by_org)
         if process is None:
             problems.skipped += 1
         else:
             processes.append(process)
-    return processes, problems
+    tenderers = {}
+    if want_tenderers:
+        for p in processes:
+            if p.cancelled or (p.details is not None and p.details in folding.config.excluded_details):
+                continue
+            ids = sorted({t for b in submitted(p.bids or []) for t in (b.tenderers or ())})
+            if ids:
+                tenderers[p.ocid] = ids
+    return Batch(fold(processes, indicators, folding), problems, [p.ocid for p in processes], tenderers)
 
 
 def _blocks(stream: IO[bytes]) -> Iterator[tuple[bytes, int]]:
@@ -102,74 +130,64 @@ def open_input(path: str) -> IO[bytes]:
     return raw
 
 
-def read_processes(
-    stream: IO[bytes], *, parties: bool, orgs: bool, workers: int | None = None
-) -> tuple[list[Process], Problems]:
-    """Every process of a JSON Lines stream of compiled releases, in file order."""
-    return _read_blocks(_blocks(stream), parties=parties, orgs=orgs, workers=workers)
+@dataclass
+class Run:
+    outcomes: list[Outcome]
+    problems: Problems
+    tenderers: dict[str, list[str]]
 
 
-def _read_blocks(
-    source: Iterator[tuple[bytes, int]], *, parties: bool, orgs: bool, workers: int | None
-) -> tuple[list[Process], Problems]:
-    problems = Problems()
-    processes: list[Process] = []
-    blocks = ((block, first, parties, orgs) for block, first in source)
-    head = list(itertools.islice(blocks, 2))
-    tasks = itertools.chain(head, blocks)
+@without_cycle_collection()
+def run_blocks(
+    source: Iterator[tuple[bytes, int]],
+    config: Configuration,
+    *,
+    full: bool,
+    by_org: bool,
+    tenderers: bool = False,
+    workers: int | None = None,
+    by_ocid: bool = False,
+) -> Run:
+    """Fold every block (in workers when there are several blocks) and finalize, in input order."""
+    folding = Folding(config, full, by_org)
+    tasks = ((block, first, folding, tenderers) for block, first in source)
+    head = list(itertools.islice(tasks, 2))
+    everything = itertools.chain(head, tasks)
     count = worker_count(1 << 30) if workers is None else workers
-    with worker_pool(count if len(head) > 1 else 1) as holder:
-        results = (
-            holder.pool().imap(_extract_chunk, tasks)
-            if holder.parallel and len(head) > 1
-            else map(_extract_chunk, tasks)
-        )
-        for found, seen in results:
-            processes.extend(found)
-            problems.add(seen)
+    folded = Folded({i.code: [] for i, _ in selected(config)})
+    problems = Problems()
     ocids: set[str] = set()
-    for p in processes:
-        if p.ocid in ocids:
-            problems.duplicates += 1
-        ocids.add(p.ocid)
-    return processes, problems
+    tenderer_map: dict[str, list[str]] = {}
+    with worker_pool(count if len(head) > 1 else 1) as holder:
+        parallel = holder.parallel and len(head) > 1
+        batches = holder.pool().imap(_fold_block, everything) if parallel else map(_fold_block, everything)
+        for batch in batches:
+            folded.extend(batch.folded)
+            problems.add(batch.problems)
+            tenderer_map.update(batch.tenderers)
+            for ocid in batch.ocids:
+                if ocid in ocids:
+                    problems.duplicates += 1
+                ocids.add(ocid)
+    if by_ocid:
+        folded.sort()
+    return Run(finish(selected(config), folded, folding), problems, tenderer_map)
 
 
-def selected(config: Configuration) -> list[tuple[Indicator, Any]]:
-    """The enabled indicators, in registry order, with their parsed settings."""
-    enabled = set(config.enabled)
-    return [(i, i.parse_settings(config)) for i in REGISTRY.values() if i.code in enabled]
-
-
-def tenderer_map(processes: list[Process]) -> dict[str, list[str]]:
-    """Cardinal's ``ocid_tenderer`` map: the tenderers of each process's submitted bids."""
-    out = {}
-    for p in processes:
-        ids = sorted({t for b in submitted(p.bids or []) for t in (b.tenderers or ())})
-        if ids:
-            out[p.ocid] = ids
-    return out
-
-
-def run_file(
-    path: str, config: Configuration, *, full: bool, by_org: bool, workers: int | None = None
-) -> tuple[list[Outcome], list[Process], Problems]:
-    indicators = selected(config)
-    parties = any(i.needs_parties for i, _ in indicators)
+def run_file(path: str, config: Configuration, *, full: bool, by_org: bool, tenderers: bool = False) -> Run:
     stream = open_input(path)
     try:
-        processes, problems = read_processes(stream, parties=parties, orgs=by_org, workers=workers)
+        return run_blocks(_blocks(stream), config, full=full, by_org=by_org, tenderers=tenderers)
     finally:
         if stream is not sys.stdin.buffer:
             stream.close()
-    outcomes = run(indicators, processes, config, full=full, by_org=by_org)
-    return outcomes, processes, problems
 
 
 def _warehouse_blocks(executor: Any, dataset: str) -> Iterator[tuple[bytes, int]]:
-    """The compiled releases of a dataset as blocks of JSON lines, numbered in ocid order."""
-    reader = executor.connection.execute(
-        "SELECT json FROM compiled_releases WHERE dataset = ? ORDER BY ocid", [dataset]
+    """The compiled releases of a dataset as blocks of JSON lines (in storage order)."""
+    # In storage order: sorting the JSON would need memory for all of it; the folds are sorted instead.
+    reader = executor.connection.sql(
+        "SELECT json FROM compiled_releases WHERE dataset = $1", params=[dataset]
     ).to_arrow_reader(4096)
     number = 1
     pieces: list[bytes] = []
@@ -188,8 +206,6 @@ def _warehouse_blocks(executor: Any, dataset: str) -> Iterator[tuple[bytes, int]
         yield b"\n".join(pieces) + b"\n", first
 
 
-def dataset_processes(
-    executor: Any, dataset: str, *, parties: bool, workers: int | None = None
-) -> tuple[list[Process], Problems]:
-    """The processes of one warehouse dataset, from its compiled releases, in ocid order."""
-    return _read_blocks(_warehouse_blocks(executor, dataset), parties=parties, orgs=True, workers=workers)
+def run_dataset(executor: Any, dataset: str, config: Configuration) -> Run:
+    """All enabled indicators over one warehouse dataset, in adal's format (three states, by organisation)."""
+    return run_blocks(_warehouse_blocks(executor, dataset), config, full=True, by_org=True, by_ocid=True)
