@@ -107,7 +107,9 @@ def register(app: typer.Typer) -> None:
         settings: Annotated[
             Path | None,
             typer.Option(
-                help="Cardinal's settings INI (as ocdscardinal init writes it); without it, every indicator with defaults."
+                "--settings",
+                "-s",
+                help="Cardinal's settings INI (as ocdscardinal init writes it); without it, every indicator with defaults.",
             ),
         ] = None,
         fmt: Annotated[

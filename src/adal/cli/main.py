@@ -9,7 +9,7 @@ import sys
 import typer
 
 from adal.cli import compile as compile_command
-from adal.cli import demo, differences, indicators, ingest, quarantine, status, synth
+from adal.cli import demo, differences, indicators, ingest, prepare, quarantine, status, synth
 from adal.errors import AdalError
 
 app = typer.Typer(
@@ -21,7 +21,7 @@ app = typer.Typer(
 )
 
 # One alphabetical tuple of commands; each module holds one command.
-COMMANDS = (compile_command, demo, differences, indicators, ingest, quarantine, status, synth)
+COMMANDS = (compile_command, demo, differences, indicators, ingest, prepare, quarantine, status, synth)
 for module in COMMANDS:
     module.register(app)
 
