@@ -65,5 +65,15 @@ def test_help_lists_the_readme_commands() -> None:
     assert (
         documented
         == listed
-        == {"compile", "demo", "differences", "indicators", "ingest", "prepare", "quarantine", "status", "synth"}
+        == {
+            "compile",
+            "demo",
+            "differences",
+            "indicators",
+            "ingest",
+            "prepare",
+            "quarantine",
+            "status",
+            "synth",
+        }
     )
