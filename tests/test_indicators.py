@@ -358,3 +358,30 @@ def test_warehouse_mode_and_file_mode_agree_on_the_dominican_data(shared_data: P
     process_level = {f for f in in_file if f[0] == "process" and f[1] not in quarantined}
     assert {f for f in in_warehouse if f[0] == "process"} == process_level
     assert len(process_level) > 50_000
+
+
+def test_adal_format_goes_beyond_cardinal_for_the_bid_ratio() -> None:
+    """Consortia bid as one bidder, an award's relatedBids name the winning bid, award criteria that are not
+    price only make the ratio not computable; Cardinal's format keeps Cardinal's rules on the same file."""
+    source = str(FIXTURES / "R024-adal.jsonl")
+    settings_file = str(FIXTURES / "R024.ini")
+    cardinal = json.loads(
+        adal("indicators", "-s", settings_file, "--format", "cardinal", "--no-meta", source).stdout
+    )
+    assert cardinal == {
+        "OCID": {"rated criteria": {"R024": 0.01}},
+        "Tenderer": {"A": {"R024": 0.0}, "C": {"R024": 0.0}},
+    }
+    rows = [
+        json.loads(line)
+        for line in adal("indicators", "-s", settings_file, "--format", "json", source).stdout.splitlines()
+    ]
+    states = {(r["subject_type"], r["subject_id"]): (r["state"], r["value"], r["reason"]) for r in rows}
+    assert states[("process", "consortium wins close")] == ("flagged", 0.02, None)
+    assert states[("tenderer", "A+B")][0] == "flagged"
+    assert states[("process", "rated criteria")] == (
+        "not_computable",
+        None,
+        "award criteria 'ratedCriteria' are not price only",
+    )
+    assert states[("process", "the named bid is not the supplier's lowest")] == ("flagged", 1 / 120, None)

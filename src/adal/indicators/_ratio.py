@@ -28,35 +28,58 @@ class Ratio:
 
 
 def fold(ctx: Folding, p: Process) -> Any:
-    """``(supplier, supplier subject, [(tenderer, subject, amount, currency), ...])``, or a reason (str)."""
+    """``(winner, winner subject, [(bidder, subject, amount, currency, won or None), ...])``, or a reason."""
     if p.ratio is None:
         p.ratio = _fold(ctx, p)
     return p.ratio
 
 
+PRICE_ONLY = frozenset({"priceOnly", "lowestCost"})
+
+
 def _fold(ctx: Folding, p: Process) -> Any:
     if not ctx.price_comparison(p):
         return f"procurement method details {p.details!r} do not compare prices"
+    if not ctx.cardinal and p.award_criteria is not None and p.award_criteria not in PRICE_ONLY:
+        return f"award criteria {p.award_criteria!r} are not price only"
     active = final_awards(p)
     if active is None:
         return why_not_final(p)
     if len(active) != 1:
         return f"{len(active)} active awards, not one"
     award = active[0]
-    if award.suppliers is None or award.n_suppliers != 1 or len(award.suppliers) != 1:
-        return "the active award does not have exactly one supplier"
-    supplier = award.suppliers[0]
-    bids = [
-        (b.tenderers[0], ctx.org(p, b.tenderers[0]), b.amount, b.currency)
-        for b in p.bids or ()
-        if b.status == "valid"
-        and b.amount is not None
-        and b.currency is not None
-        and b.tenderers is not None
-        and b.n_tenderers == 1
-        and len(b.tenderers) == 1
-    ]
-    return supplier, ctx.org(p, supplier), bids
+    if ctx.cardinal:
+        if award.suppliers is None or award.n_suppliers != 1 or len(award.suppliers) != 1:
+            return "the active award does not have exactly one supplier"
+        supplier = award.suppliers[0]
+        single: list[tuple[str, str, float, str, bool | None]] = [
+            (b.tenderers[0], ctx.org(p, b.tenderers[0]), b.amount, b.currency, None)
+            for b in p.bids or ()
+            if b.status == "valid"
+            and b.amount is not None
+            and b.currency is not None
+            and b.tenderers is not None
+            and b.n_tenderers == 1
+            and len(b.tenderers) == 1
+        ]
+        return supplier, ctx.org(p, supplier), single
+    # adal's format: a consortium (several tenderers on one bid, several suppliers on the award) is one
+    # bidder; where the award names its bids (relatedBids), those are the winning bids.
+    if not award.suppliers or len(award.suppliers) != award.n_suppliers:
+        return "the active award has no supplier, or one without an id"
+    winner = "+".join(sorted(award.suppliers))
+    subject = "+".join(sorted(ctx.org(p, s) for s in award.suppliers))
+    named = set(award.related_bids or ())
+    bids: list[tuple[str, str, float, str, bool | None]] = []
+    for b in p.bids or ():
+        if b.status != "valid" or b.amount is None or b.currency is None or not b.tenderers:
+            continue
+        if len(b.tenderers) != b.n_tenderers:
+            continue
+        key = "+".join(sorted(b.tenderers))
+        won = (b.id in named) if named and b.id is not None else None
+        bids.append((key, "+".join(sorted(ctx.org(p, t) for t in b.tenderers)), b.amount, b.currency, won))
+    return winner, subject, bids
 
 
 def ratio(ctx: Context, piece: Any) -> Ratio | str:
@@ -67,12 +90,14 @@ def ratio(ctx: Context, piece: Any) -> Ratio | str:
     winning: float | None = None
     other: float | None = None
     other_id = other_subject = ""
-    for tenderer, subject, amount, currency in bids:
+    for tenderer, subject, amount, currency, won in bids:
         if not ctx.currency_ok(currency):
             continue
-        if tenderer == supplier:
+        if (tenderer == supplier) if won is None else won:
             if winning is None or amount < winning:
                 winning = amount
+        elif tenderer == supplier:
+            continue  # the winner's other bids (adal: several bids per bidder) are not its competitors
         elif other is None or amount < other:
             other, other_id, other_subject = amount, tenderer, subject
     if winning is None or other is None:

@@ -30,6 +30,9 @@ class Folding:
     config: Configuration
     full: bool = True  # also keep what not-flagged and not-computable subjects need (adal's format)
     by_org: bool = False  # name organisations by scheme-identifier where the release says it
+    cardinal: bool = (
+        False  # Cardinal's methodology exactly; else adal's (award criteria, consortia, relatedBids)
+    )
 
     def org(self, process: Process, raw: str) -> str:
         if self.by_org:
@@ -162,7 +165,7 @@ def finish(indicators: list[tuple[Indicator, Any]], folded: Folded, folding: Fol
     currency = folding.config.currency
     if currency is None:
         currency = next((c for _, found in folded.currencies for c in found if c is not None), None)
-    ctx = Context(folding.config, folding.full, folding.by_org, currency)
+    ctx = Context(folding.config, folding.full, folding.by_org, folding.cardinal, currency)
     outcomes = []
     for indicator, settings in indicators:
         outcome = indicator.finalize(ctx, folded.pieces.get(indicator.code, []), settings)
@@ -214,7 +217,8 @@ def run(
     *,
     full: bool = True,
     by_org: bool = False,
+    cardinal: bool = False,
 ) -> list[Outcome]:
     """Fold and finalize ``(indicator, settings)`` pairs over ``processes`` in this process."""
-    folding = Folding(config, full, by_org)
+    folding = Folding(config, full, by_org, cardinal)
     return finish(indicators, fold(processes, indicators, folding), folding)

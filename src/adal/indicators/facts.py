@@ -28,6 +28,15 @@ def _num(value: Any) -> float | None:
     return None
 
 
+def _text_id(value: Any) -> str | None:
+    t = type(value)
+    if t is str:
+        return value  # type: ignore[no-any-return]
+    if t is int:
+        return str(value)
+    return None
+
+
 def _id(ref: Any) -> str | None:
     return _str(ref.get("id")) if type(ref) is dict else None
 
@@ -41,6 +50,7 @@ class Bid:
     tenderers: list[str] | None  # string ids, or None when `tenderers` is not an array
     n_tenderers: int  # length of the `tenderers` array, whatever its entries
     date: str | None
+    id: str | None = None  # as text (publishers mix 1 and "1")
 
 
 @dataclass(slots=True)
@@ -52,6 +62,7 @@ class Award:
     currency: str | None
     date: str | None
     classifications: list[str] | None  # string item classification ids; None when `items` is not an array
+    related_bids: list[str] | None = None  # as text
 
 
 @dataclass(slots=True)
@@ -84,6 +95,7 @@ class Process:
     awards: list[Award] | None  # None when awards is not an array
     parties: list[Party] = field(default_factory=list)
     orgs: dict[str, str] = field(default_factory=dict)  # party id -> scheme-identifier, where known
+    award_criteria: str | None = None
     final: list[Award] | bool | None = False  # final_awards(), once computed (False: not yet)
     ratio: Any = None  # the second-lowest-bid piece, shared by R024 and R058, once computed
 
@@ -141,6 +153,7 @@ def extract(
                     ids,
                     count,
                     _str(b.get("date")),
+                    _text_id(b.get("id")),
                 )
             )
     awards_raw = release.get("awards")
@@ -175,6 +188,9 @@ def extract(
                     _str(av.get("currency")),
                     _str(a.get("date")),
                     classifications,
+                    [rid for r in related if (rid := _text_id(r)) is not None]
+                    if type(related := a.get("relatedBids")) is list
+                    else None,
                 )
             )
     process = Process(
@@ -195,6 +211,7 @@ def extract(
         bids,
         awards,
     )
+    process.award_criteria = _str(t.get("awardCriteria"))
     raw_parties = release.get("parties")
     if (parties or orgs) and type(raw_parties) is list:
         for p in raw_parties:

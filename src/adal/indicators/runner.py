@@ -149,7 +149,7 @@ def run_blocks(
     by_ocid: bool = False,
 ) -> Run:
     """Fold every block (in workers when there are several blocks) and finalize, in input order."""
-    folding = Folding(config, full, by_org)
+    folding = Folding(config, full, by_org, cardinal=not full)
     tasks = ((block, first, folding, tenderers) for block, first in source)
     head = list(itertools.islice(tasks, 2))
     everything = itertools.chain(head, tasks)
