@@ -246,7 +246,9 @@ class Ingest:
                     ],
                 )
                 _fault("before-commit")
+                clock = time.perf_counter()
                 ex.execute("COMMIT")
+                log.info("committed in %.1f s", time.perf_counter() - clock)
             except BaseException:
                 ex.execute("ROLLBACK")
                 raise
