@@ -385,3 +385,32 @@ def test_adal_format_goes_beyond_cardinal_for_the_bid_ratio() -> None:
         "award criteria 'ratedCriteria' are not price only",
     )
     assert states[("process", "the named bid is not the supplier's lowest")] == ("flagged", 1 / 120, None)
+
+
+def test_a_dated_rate_table_converts_other_currencies_in_adals_format() -> None:
+    source = str(FIXTURES / "R036-rates.jsonl")
+    settings_file = str(FIXTURES / "R036.ini")
+    cardinal = json.loads(
+        adal("indicators", "-s", settings_file, "--format", "cardinal", "--no-meta", source).stdout
+    )
+    assert cardinal == {}  # Cardinal leaves the dollar bid out
+    rows = [
+        json.loads(line)
+        for line in adal(
+            "indicators",
+            "-s",
+            settings_file,
+            "--rates",
+            str(FIXTURES / "rates.csv"),
+            "--format",
+            "json",
+            source,
+        ).stdout.splitlines()
+    ]
+    states = {r["subject_id"]: (r["state"], r["evidence"]) for r in rows}
+    # 200 USD at 470 KZT (the rate from 2024-06-01) is 94,000 KZT: the lowest bid, and disqualified.
+    assert states["lowest bid in dollars was disqualified"] == ("flagged", {"lowest_bid": 94000.0})
+    # Before the first rate there is nothing to convert with: the dollar bid is left out.
+    assert states["a dollar bid dated before the first rate"] == ("not_flagged", {"lowest_bid": 100000.0})
+    bad = adal("indicators", "--rates", str(FIXTURES / "R036.ini"), "--format", "json", source, check=False)
+    assert bad.returncode == 1 and "a rate table needs the columns date, from, to, rate" in bad.stderr

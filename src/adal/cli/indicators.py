@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from adal.indicators.engine import Outcome
+    from adal.indicators.money import Rates
     from adal.indicators.output import Record
     from adal.indicators.settings import Configuration
 
@@ -137,6 +138,12 @@ def register(app: typer.Typer) -> None:
             bool, typer.Option("--list", help="Print the registry: code, title, phase, levels, version.")
         ] = False,
         dataset: Annotated[str | None, typer.Option(help="Warehouse mode: only this dataset.")] = None,
+        rates: Annotated[
+            Path | None,
+            typer.Option(
+                help="adal's formats: convert other currencies into the main one with this dated rate table (CSV: date, from, to, rate)."
+            ),
+        ] = None,
         warehouse: WarehouseOption = None,
     ) -> None:
         """Run red-flag indicators: three states per subject (flagged, not flagged, not computable with the reason), with value and evidence.
@@ -178,15 +185,35 @@ def register(app: typer.Typer) -> None:
         if fmt is Format.parquet and out is None:
             raise UsageError("--format parquet needs --out FILE")
         versions = {code: i.version for code, i in REGISTRY.items()}
+        from adal.indicators.money import Rates
+
+        rate_table = Rates.read(str(rates)) if rates is not None else None
         if input_path is not None:
             _file_mode(
-                input_path, config, fmt or Format.json, out, no_meta, with_map, count, versions, console
+                input_path,
+                config,
+                fmt or Format.json,
+                out,
+                no_meta,
+                with_map,
+                count,
+                versions,
+                console,
+                rate_table,
             )
             return
         if fmt is Format.cardinal:
             raise UsageError("--format cardinal reads a file of compiled releases: give INPUT")
         _warehouse_mode(
-            config, fmt, out, dataset, warehouse, versions, console, str(settings) if settings else "defaults"
+            config,
+            fmt,
+            out,
+            dataset,
+            warehouse,
+            versions,
+            console,
+            str(settings) if settings else "defaults",
+            rate_table,
         )
 
 
@@ -223,6 +250,7 @@ def _file_mode(
     count: bool,
     versions: dict[str, str],
     console: Console,
+    rates: Rates | None = None,
 ) -> None:
     from adal.indicators.output import cardinal, records
     from adal.indicators.runner import run_file
@@ -237,6 +265,7 @@ def _file_mode(
         full=not cardinal_format,
         by_org=not cardinal_format,
         tenderers=cardinal_format and with_map and bool({"R025", "R038", "R048"} & enabled),
+        rates=rates,
     )
     outcomes, problems = done.outcomes, done.problems
     for line, reason in problems.invalid[:5]:
@@ -281,6 +310,7 @@ def _warehouse_mode(
     versions: dict[str, str],
     console: Console,
     settings_name: str,
+    rates: Rates | None = None,
 ) -> None:
     from adal.indicators.output import records
     from adal.indicators.runner import run_dataset
@@ -299,7 +329,7 @@ def _warehouse_mode(
             datasets = [only]
         for dataset in datasets:
             clock = time.perf_counter()
-            results[dataset] = run_dataset(executor, dataset, config).outcomes
+            results[dataset] = run_dataset(executor, dataset, config, rates).outcomes
             log.info("computed %s in %.1f s", dataset, time.perf_counter() - clock)
         clock = time.perf_counter()
         run_id = store(

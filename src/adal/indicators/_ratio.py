@@ -28,7 +28,7 @@ class Ratio:
 
 
 def fold(ctx: Folding, p: Process) -> Any:
-    """``(winner, winner subject, [(bidder, subject, amount, currency, won or None), ...])``, or a reason."""
+    """``(winner, winner subject, [(bidder, subject, amount, currency, won or None, date), ...])``, or a reason."""
     if p.ratio is None:
         p.ratio = _fold(ctx, p)
     return p.ratio
@@ -52,8 +52,8 @@ def _fold(ctx: Folding, p: Process) -> Any:
         if award.suppliers is None or award.n_suppliers != 1 or len(award.suppliers) != 1:
             return "the active award does not have exactly one supplier"
         supplier = award.suppliers[0]
-        single: list[tuple[str, str, float, str, bool | None]] = [
-            (b.tenderers[0], ctx.org(p, b.tenderers[0]), b.amount, b.currency, None)
+        single: list[tuple[str, str, float, str, bool | None, str | None]] = [
+            (b.tenderers[0], ctx.org(p, b.tenderers[0]), b.amount, b.currency, None, b.date)
             for b in p.bids or ()
             if b.status == "valid"
             and b.amount is not None
@@ -70,7 +70,7 @@ def _fold(ctx: Folding, p: Process) -> Any:
     winner = "+".join(sorted(award.suppliers))
     subject = "+".join(sorted(ctx.org(p, s) for s in award.suppliers))
     named = set(award.related_bids or ())
-    bids: list[tuple[str, str, float, str, bool | None]] = []
+    bids: list[tuple[str, str, float, str, bool | None, str | None]] = []
     for b in p.bids or ():
         if b.status != "valid" or b.amount is None or b.currency is None or not b.tenderers:
             continue
@@ -78,7 +78,8 @@ def _fold(ctx: Folding, p: Process) -> Any:
             continue
         key = "+".join(sorted(b.tenderers))
         won = (b.id in named) if named and b.id is not None else None
-        bids.append((key, "+".join(sorted(ctx.org(p, t) for t in b.tenderers)), b.amount, b.currency, won))
+        bidder = "+".join(sorted(ctx.org(p, t) for t in b.tenderers))
+        bids.append((key, bidder, b.amount, b.currency, won, b.date or award.date))
     return winner, subject, bids
 
 
@@ -90,8 +91,9 @@ def ratio(ctx: Context, piece: Any) -> Ratio | str:
     winning: float | None = None
     other: float | None = None
     other_id = other_subject = ""
-    for tenderer, subject, amount, currency, won in bids:
-        if not ctx.currency_ok(currency):
+    for tenderer, subject, bid_amount, currency, won, date in bids:
+        amount = ctx.money(bid_amount, currency, date)
+        if amount is None:
             continue
         if (tenderer == supplier) if won is None else won:
             if winning is None or amount < winning:

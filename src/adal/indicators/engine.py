@@ -20,6 +20,7 @@ from typing import Any
 
 from adal.indicators.base import Indicator, Level, Result, State
 from adal.indicators.facts import Process, final_awards, submitted
+from adal.indicators.money import Rates
 from adal.indicators.settings import Configuration
 
 
@@ -55,9 +56,18 @@ class Context(Folding):
     """What a finalize consults: the folding context and the main currency."""
 
     currency: str | None = None
+    rates: Rates | None = None  # adal's format: convert other currencies at the rate of their date
 
     def currency_ok(self, currency: str) -> bool:
         return self.currency is None or currency == self.currency
+
+    def money(self, amount: float, currency: str, date: str | None) -> float | None:
+        """``amount`` in the main currency: as it is, converted (adal's format, with a rate table), or None."""
+        if self.currency is None or currency == self.currency:
+            return amount
+        if self.rates is None or self.cardinal:
+            return None
+        return self.rates.convert(amount, currency, self.currency, date)
 
 
 @dataclass
@@ -160,12 +170,14 @@ def fold(processes: Iterable[Process], indicators: list[tuple[Indicator, Any]], 
     return out
 
 
-def finish(indicators: list[tuple[Indicator, Any]], folded: Folded, folding: Folding) -> list[Outcome]:
+def finish(
+    indicators: list[tuple[Indicator, Any]], folded: Folded, folding: Folding, rates: Rates | None = None
+) -> list[Outcome]:
     """Finalize every indicator over the folds of all processes (in input order)."""
     currency = folding.config.currency
     if currency is None:
         currency = next((c for _, found in folded.currencies for c in found if c is not None), None)
-    ctx = Context(folding.config, folding.full, folding.by_org, folding.cardinal, currency)
+    ctx = Context(folding.config, folding.full, folding.by_org, folding.cardinal, currency, rates)
     outcomes = []
     for indicator, settings in indicators:
         outcome = indicator.finalize(ctx, folded.pieces.get(indicator.code, []), settings)

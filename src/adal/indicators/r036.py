@@ -37,7 +37,7 @@ class R036(Indicator):
         if p.awards is None or not any(a.status == "active" for a in p.awards):
             return "no active award"
         return [
-            (b.amount, b.currency, b.status)
+            (b.amount, b.currency, b.status, b.date)
             for b in submitted(p.bids or [])
             if b.amount is not None and b.currency is not None
         ]
@@ -52,8 +52,9 @@ class R036(Indicator):
             lowest: float | None = None
             lowest_disqualified = False
             has_valid = False
-            for amount, currency, status in piece:
-                if not ctx.currency_ok(currency):
+            for bid_amount, currency, status, date in piece:
+                amount = ctx.money(bid_amount, currency, date)
+                if amount is None:
                     continue
                 if lowest is None or amount < lowest:
                     lowest, lowest_disqualified = amount, status == "disqualified"

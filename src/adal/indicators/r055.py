@@ -112,7 +112,7 @@ class R055(Indicator):
         if p.method == "open" and p.tender_amount is not None and p.tender_currency is not None:
             day = _day(p.period_start)
             if day is not None and start <= day <= end:
-                opened = (p.tender_amount, p.tender_currency)
+                opened = (p.tender_amount, p.tender_currency, p.period_start)
         awards = []
         if p.method == "direct":
             for a in p.awards or ():
@@ -126,7 +126,7 @@ class R055(Indicator):
                 supplier = ctx.org(p, a.suppliers[0])
                 buyer = ctx.org(p, p.buyer) if p.buyer is not None else None
                 entity = ctx.org(p, p.procuring_entity) if p.procuring_entity is not None else None
-                awards.append((buyer, entity, supplier, a.amount, a.currency))
+                awards.append((buyer, entity, supplier, a.amount, a.currency, a.date))
         return (opened, awards) if opened or awards else None
 
     def finalize(self, ctx: Context, pieces: list[tuple[str, Any]], settings: Any) -> Outcome:
@@ -137,10 +137,11 @@ class R055(Indicator):
             Level.procuring_entity: defaultdict(float),
         }
         for _, (opened, awards) in pieces:
-            if opened is not None and ctx.currency_ok(opened[1]):
-                open_amounts.append(opened[0])
-            for buyer, entity, supplier, amount, currency in awards:
-                if not ctx.currency_ok(currency):
+            if opened is not None and (opened_amount := ctx.money(*opened)) is not None:
+                open_amounts.append(opened_amount)
+            for buyer, entity, supplier, award_amount, currency, date in awards:
+                amount = ctx.money(award_amount, currency, date)
+                if amount is None:
                     continue
                 for level, subject in ((Level.buyer, buyer), (Level.procuring_entity, entity)):
                     if subject is not None:

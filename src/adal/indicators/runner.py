@@ -22,6 +22,7 @@ import orjson
 from adal.indicators.base import Indicator
 from adal.indicators.engine import Folded, Folding, Outcome, finish, fold
 from adal.indicators.facts import extract, submitted
+from adal.indicators.money import Rates
 from adal.indicators.registry import REGISTRY
 from adal.indicators.settings import Configuration
 from adal.sources.ocds.pipeline import without_cycle_collection, worker_count, worker_pool
@@ -147,6 +148,7 @@ def run_blocks(
     tenderers: bool = False,
     workers: int | None = None,
     by_ocid: bool = False,
+    rates: Rates | None = None,
 ) -> Run:
     """Fold every block (in workers when there are several blocks) and finalize, in input order."""
     folding = Folding(config, full, by_org, cardinal=not full)
@@ -171,13 +173,21 @@ def run_blocks(
                 ocids.add(ocid)
     if by_ocid:
         folded.sort()
-    return Run(finish(selected(config), folded, folding), problems, tenderer_map)
+    return Run(finish(selected(config), folded, folding, rates), problems, tenderer_map)
 
 
-def run_file(path: str, config: Configuration, *, full: bool, by_org: bool, tenderers: bool = False) -> Run:
+def run_file(
+    path: str,
+    config: Configuration,
+    *,
+    full: bool,
+    by_org: bool,
+    tenderers: bool = False,
+    rates: Rates | None = None,
+) -> Run:
     stream = open_input(path)
     try:
-        return run_blocks(_blocks(stream), config, full=full, by_org=by_org, tenderers=tenderers)
+        return run_blocks(_blocks(stream), config, full=full, by_org=by_org, tenderers=tenderers, rates=rates)
     finally:
         if stream is not sys.stdin.buffer:
             stream.close()
@@ -206,6 +216,7 @@ def _warehouse_blocks(executor: Any, dataset: str) -> Iterator[tuple[bytes, int]
         yield b"\n".join(pieces) + b"\n", first
 
 
-def run_dataset(executor: Any, dataset: str, config: Configuration) -> Run:
+def run_dataset(executor: Any, dataset: str, config: Configuration, rates: Rates | None = None) -> Run:
     """All enabled indicators over one warehouse dataset, in adal's format (three states, by organisation)."""
-    return run_blocks(_warehouse_blocks(executor, dataset), config, full=True, by_org=True, by_ocid=True)
+    blocks = _warehouse_blocks(executor, dataset)
+    return run_blocks(blocks, config, full=True, by_org=True, by_ocid=True, rates=rates)
