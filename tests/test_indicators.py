@@ -414,3 +414,23 @@ def test_a_dated_rate_table_converts_other_currencies_in_adals_format() -> None:
     assert states["a dollar bid dated before the first rate"] == ("not_flagged", {"lowest_bid": 100000.0})
     bad = adal("indicators", "--rates", str(FIXTURES / "R036.ini"), "--format", "json", source, check=False)
     assert bad.returncode == 1 and "a rate table needs the columns date, from, to, rate" in bad.stderr
+
+
+def test_lots_each_get_a_ratio_in_adals_format() -> None:
+    source = str(FIXTURES / "R024-lots.jsonl")
+    settings_file = str(FIXTURES / "R024.ini")
+    assert (
+        json.loads(
+            adal("indicators", "-s", settings_file, "--format", "cardinal", "--no-meta", source).stdout
+        )
+        == {}
+    )
+    rows = [
+        json.loads(line)
+        for line in adal("indicators", "-s", settings_file, "--format", "json", source).stdout.splitlines()
+    ]
+    states = {(r["subject_type"], r["subject_id"]): (r["state"], r["value"]) for r in rows}
+    assert states[("lot", "two lots, one close/lots/L1")] == ("flagged", 0.03)
+    assert states[("lot", "two lots, one close/lots/L2")] == ("not_flagged", 0.5)
+    assert states[("process", "two lots, one close")] == ("flagged", 0.03)
+    assert states[("tenderer", "A")][0] == states[("tenderer", "B")][0] == "flagged"

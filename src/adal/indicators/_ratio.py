@@ -45,10 +45,10 @@ def _fold(ctx: Folding, p: Process) -> Any:
     active = final_awards(p)
     if active is None:
         return why_not_final(p)
-    if len(active) != 1:
+    if len(active) != 1 and (ctx.cardinal or not active):
         return f"{len(active)} active awards, not one"
-    award = active[0]
     if ctx.cardinal:
+        award = active[0]
         if award.suppliers is None or award.n_suppliers != 1 or len(award.suppliers) != 1:
             return "the active award does not have exactly one supplier"
         supplier = award.suppliers[0]
@@ -63,8 +63,27 @@ def _fold(ctx: Folding, p: Process) -> Any:
             and len(b.tenderers) == 1
         ]
         return supplier, ctx.org(p, supplier), single
-    # adal's format: a consortium (several tenderers on one bid, several suppliers on the award) is one
-    # bidder; where the award names its bids (relatedBids), those are the winning bids.
+    if len(active) == 1:
+        return _bidders(ctx, p, active[0], None)
+    # adal's format: several awards, one per lot: the ratio of each lot, from the bids for that lot.
+    lots = []
+    for award in active:
+        if not award.lots or len(award.lots) != 1:
+            return f"{len(active)} active awards, and not each for one lot (relatedLots)"
+        piece = _bidders(ctx, p, award, award.lots[0])
+        if isinstance(piece, str):
+            return piece
+        lots.append((award.lots[0], *piece))
+    return LOTS, lots
+
+
+LOTS = "lots"
+
+
+def _bidders(ctx: Folding, p: Process, award: Any, lot: str | None) -> Any:
+    """adal's format: a consortium (several tenderers on one bid, several suppliers on the award) is one
+    bidder; where the award names its bids (relatedBids), those are the winning bids; for a lot, the bids
+    that name it (or name no lot)."""
     if not award.suppliers or len(award.suppliers) != award.n_suppliers:
         return "the active award has no supplier, or one without an id"
     winner = "+".join(sorted(award.suppliers))
@@ -76,11 +95,20 @@ def _fold(ctx: Folding, p: Process) -> Any:
             continue
         if len(b.tenderers) != b.n_tenderers:
             continue
+        if lot is not None and b.lots and lot not in b.lots:
+            continue
         key = "+".join(sorted(b.tenderers))
         won = (b.id in named) if named and b.id is not None else None
         bidder = "+".join(sorted(ctx.org(p, t) for t in b.tenderers))
         bids.append((key, bidder, b.amount, b.currency, won, b.date or award.date))
     return winner, subject, bids
+
+
+def ratios(ctx: Context, piece: Any) -> list[tuple[str | None, Ratio | str]]:
+    """``(lot or None, ratio or why not)`` for each lot of a process's piece (one entry without lots)."""
+    if isinstance(piece, tuple) and piece and piece[0] == LOTS:
+        return [(lot, ratio(ctx, rest)) for lot, *rest in piece[1]]
+    return [(None, ratio(ctx, piece))]
 
 
 def ratio(ctx: Context, piece: Any) -> Ratio | str:
@@ -111,3 +139,23 @@ def ratio(ctx: Context, piece: Any) -> Ratio | str:
     except ZeroDivisionError:
         value = float("nan") if other == 0 else float("inf")
     return Ratio(value, supplier, other_id, supplier_subject, other_subject, winning, other)
+
+
+def collect(
+    ctx: Context, pieces: list[tuple[str, Any]]
+) -> tuple[list[tuple[str, str | None, Ratio]], list[tuple[str, str | None, str]]]:
+    """Every ratio of every process (one per lot where awards are per lot), and why the others have none:
+    ``([(ocid, lot, ratio)], [(ocid, lot, reason)])``."""
+    found: list[tuple[str, str | None, Ratio]] = []
+    missing: list[tuple[str, str | None, str]] = []
+    for ocid, piece in pieces:
+        for lot, r in ratios(ctx, piece):
+            if isinstance(r, str):
+                missing.append((ocid, lot, r))
+            else:
+                found.append((ocid, lot, r))
+    return found, missing
+
+
+def lot_subject(ocid: str, lot: str) -> str:
+    return f"{ocid}/lots/{lot}"

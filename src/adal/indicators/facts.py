@@ -37,6 +37,12 @@ def _text_id(value: Any) -> str | None:
     return None
 
 
+def _texts(value: Any) -> list[str] | None:
+    if type(value) is not list:
+        return None
+    return [t for v in value if (t := _text_id(v)) is not None]
+
+
 def _id(ref: Any) -> str | None:
     return _str(ref.get("id")) if type(ref) is dict else None
 
@@ -51,6 +57,7 @@ class Bid:
     n_tenderers: int  # length of the `tenderers` array, whatever its entries
     date: str | None
     id: str | None = None  # as text (publishers mix 1 and "1")
+    lots: list[str] | None = None  # relatedLots, as text
 
 
 @dataclass(slots=True)
@@ -63,6 +70,7 @@ class Award:
     date: str | None
     classifications: list[str] | None  # string item classification ids; None when `items` is not an array
     related_bids: list[str] | None = None  # as text
+    lots: list[str] | None = None  # relatedLots, as text
 
 
 @dataclass(slots=True)
@@ -154,6 +162,7 @@ def extract(
                     count,
                     _str(b.get("date")),
                     _text_id(b.get("id")),
+                    _texts(b.get("relatedLots")),
                 )
             )
     awards_raw = release.get("awards")
@@ -191,6 +200,7 @@ def extract(
                     [rid for r in related if (rid := _text_id(r)) is not None]
                     if type(related := a.get("relatedBids")) is list
                     else None,
+                    _texts(a.get("relatedLots")),
                 )
             )
     process = Process(
