@@ -57,39 +57,31 @@ def _registry_rows() -> list[dict[str, object]]:
 
 def summarise(console: Console, outcomes_by_dataset: dict[str, list[Outcome]]) -> None:
     """Per indicator: flagged / not flagged / not computable, and the commonest reasons."""
-    from adal.indicators.base import LEVEL_NAMES, STATE_NAMES, State
+    from adal.indicators.base import LEVEL_NAMES, Level, State
 
     table = Table(title="Indicators")
     for column in ("dataset", "code", "level", "flagged", "not flagged", "not computable", "top reasons"):
-        table.add_column(
-            column, justify="right" if column in {"flagged", "not flagged", "not computable"} else "left"
-        )
+        justify = "right" if column in {"flagged", "not flagged", "not computable"} else "left"
+        table.add_column(column, justify=justify)  # type: ignore[arg-type]
     for dataset, outcomes in outcomes_by_dataset.items():
         for outcome in outcomes:
-            by_level: dict[str, Counter[str]] = {}
-            reasons: dict[str, Counter[str]] = {}
-            seen: dict[str, set[tuple[str, str]]] = {}
+            # Results are one per subject (engine.merged), so counting them counts subjects.
+            counts: Counter[tuple[Level, State]] = Counter((r.level, r.state) for r in outcome.results)
+            reasons: dict[Level, Counter[str]] = {}
             for r in outcome.results:
-                level = LEVEL_NAMES[r.level]
-                state = STATE_NAMES[r.state]
-                key = (r.subject, state)
-                if key in seen.setdefault(level, set()):
-                    continue
-                seen[level].add(key)
-                by_level.setdefault(level, Counter())[state] += 1
-                if r.state is State.not_computable and r.reason:
-                    reasons.setdefault(level, Counter())[r.reason] += 1
-            for level, counts in by_level.items():
+                if r.reason:
+                    reasons.setdefault(r.level, Counter())[r.reason] += 1
+            for level in dict.fromkeys(level for level, _ in counts):
                 top = "; ".join(
                     f"{reason} ({n:,})" for reason, n in reasons.get(level, Counter()).most_common(2)
                 )
                 table.add_row(
                     dataset,
                     outcome.code,
-                    level,
-                    f"{counts['flagged']:,}",
-                    f"{counts['not_flagged']:,}",
-                    f"{counts['not_computable']:,}",
+                    LEVEL_NAMES[level],
+                    f"{counts[(level, State.flagged)]:,}",
+                    f"{counts[(level, State.not_flagged)]:,}",
+                    f"{counts[(level, State.not_computable)]:,}",
                     top,
                 )
     console.print(table)
