@@ -87,4 +87,4 @@ def register(app: typer.Typer) -> None:
             f"awards {result['awards']:,} · contracts {result['contracts']:,} · parties {result['parties']:,} · "
             f"quarantined {result['quarantined']:,} · datasets {result['datasets']:,}"
         )
-        out.print("Next: adal status  ·  adal quarantine  ·  adal compile FILE")
+        out.print("Next: adal status  ·  adal indicators  ·  adal quarantine  ·  adal compile FILE")
