@@ -289,7 +289,7 @@ def _file_mode(
                 if name in groups:
                     console.print(f"{name}: {len(groups[name])}")
         return
-    _export(fmt, out, records(outcomes, versions, "file"))
+    _export(fmt, out, records(outcomes, versions, "-" if path == "-" else Path(path).name))
     summarise(console, {Path(path).name: outcomes})
 
 
