@@ -24,7 +24,6 @@ if TYPE_CHECKING:
 
     from adal.indicators.engine import Outcome
     from adal.indicators.money import Rates
-    from adal.indicators.output import Record
     from adal.indicators.settings import Configuration
 
 
@@ -218,7 +217,7 @@ def _write(out: Path | None, text: str | bytes) -> None:
         out.write_bytes(data)
 
 
-def _export(fmt: Format, out: Path | None, records: Iterable[Record]) -> None:
+def _export(fmt: Format, out: Path | None, records: Iterable[tuple[Any, ...]]) -> None:
     from adal.indicators.output import arrow_table, csv_text, json_lines
 
     if fmt is Format.json:

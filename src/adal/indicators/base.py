@@ -74,6 +74,14 @@ class Result:
     reason: str | None = None  # why not computable
     evidence: dict[str, Any] = field(default_factory=dict)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # A plain tuple through pickle: results travel from worker processes by the million.
+        return (_result, (self.level, self.subject, self.state, self.value, self.reason, self.evidence))
+
+
+def _result(*args: Any) -> Result:
+    return Result(*args)
+
 
 class Settings:
     """Base of an indicator's settings: a dataclass whose every field has a documented default.

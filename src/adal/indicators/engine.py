@@ -80,9 +80,11 @@ class Outcome:
     maps: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
-def currency_candidates(p: Process, folding: Folding, enabled: frozenset[str]) -> tuple[str | None, ...]:
+def currency_candidates(
+    p: Process, folding: Folding, enabled: frozenset[str], r055: Any = None
+) -> tuple[str | None, ...]:
     """The first currency each currency-aware check meets in this process: (ratio, R036, R055)."""
-    ratio = r036 = r055 = None
+    ratio = r036 = None
     if enabled & {"R024", "R058"} and folding.price_comparison(p):
         active = final_awards(p)
         if active is not None and len(active) == 1:
@@ -109,11 +111,12 @@ def currency_candidates(p: Process, folding: Folding, enabled: frozenset[str]) -
             if b.amount is not None and b.currency is not None:
                 r036 = b.currency
                 break
-    if "R055" in enabled:
+    found_r055 = None
+    if r055 is not None:
         from adal.indicators.r055 import currency_candidate
 
-        r055 = currency_candidate(p, folding.config)
-    return ratio, r036, r055
+        found_r055 = currency_candidate(p, r055)
+    return ratio, r036, found_r055
 
 
 def exclusion(p: Process, config: Configuration) -> str | None:
@@ -154,13 +157,14 @@ def fold(processes: Iterable[Process], indicators: list[tuple[Indicator, Any]], 
     enabled = frozenset(out.pieces)
     config = folding.config
     need_currency = config.currency is None and bool(enabled & {"R024", "R058", "R036", "R055"})
+    r055 = next((settings for indicator, settings in indicators if indicator.code == "R055"), None)
     for p in processes:
         why = exclusion(p, config)
         if why is not None:
             out.excluded.append((p.ocid, why))
             continue
         if need_currency:
-            found = currency_candidates(p, folding, enabled)
+            found = currency_candidates(p, folding, enabled, r055)
             if any(found):
                 out.currencies.append((p.ocid, found))
         for indicator, settings in indicators:

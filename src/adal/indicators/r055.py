@@ -44,10 +44,9 @@ def _window(settings: Any) -> tuple[dt.date, dt.date]:
     return start, end
 
 
-def currency_candidate(process: Process, config: Configuration) -> str | None:
+def currency_candidate(process: Process, settings: R055Settings) -> str | None:
     """The currency R055 meets first in a process (an open procedure's value, else a direct award's), for the
     main-currency rule."""
-    settings = R055().parse_settings(config)
     start, end = _window(settings)
     if process.method == "open" and process.tender_amount is not None and process.tender_currency is not None:
         day = _day(process.period_start)
