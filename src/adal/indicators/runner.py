@@ -12,6 +12,7 @@ from __future__ import annotations
 import gzip
 import itertools
 import logging
+import os
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -55,6 +56,8 @@ class Batch:
     problems: Problems
     ocids: list[str]
     tenderers: dict[str, list[str]]  # Cardinal's ocid_tenderer map, when asked for
+    newlines: int = 0  # lines in the block, to number the lines of the blocks after it
+    relative: bool = False  # line numbers start at 1 in this block (a byte range)
 
 
 def selected(config: Configuration) -> list[tuple[Indicator, Any]]:
@@ -64,9 +67,18 @@ def selected(config: Configuration) -> list[tuple[Indicator, Any]]:
 
 
 @without_cycle_collection()
-def _fold_block(task: tuple[bytes, int, Folding, bool]) -> Batch:
-    """Parse, extract and fold one block of lines (runs in a worker). ``first`` numbers its first line."""
-    data, first, folding, want_tenderers = task
+def _fold_block(task: tuple[bytes | tuple[str, int, int], int, Folding, bool]) -> Batch:
+    """Parse, extract and fold one block of lines (runs in a worker). The block is the bytes themselves,
+    or ``(path, start, end)``: a byte range of a file, read here so the bytes never cross a pipe.
+    ``first`` numbers its first line (1 for a range: the parent renumbers, knowing the blocks before)."""
+    source, first, folding, want_tenderers = task
+    if isinstance(source, tuple):
+        path, start, end = source
+        with open(path, "rb") as f:
+            f.seek(start)
+            data = f.read(end - start)
+    else:
+        data = source
     indicators = selected(folding.config)
     parties = any(i.needs_parties for i, _ in indicators)
     problems = Problems()
@@ -101,7 +113,33 @@ def _fold_block(task: tuple[bytes, int, Folding, bool]) -> Batch:
             ids = sorted({t for b in submitted(p.bids or []) for t in (b.tenderers or ())})
             if ids:
                 tenderers[p.ocid] = ids
-    return Batch(fold(processes, indicators, folding), problems, [p.ocid for p in processes], tenderers)
+    ocids = [p.ocid for p in processes]
+    batch = Batch(fold(processes, indicators, folding), problems, ocids, tenderers, data.count(b"\n"))
+    batch.relative = isinstance(source, tuple)
+    return batch
+
+
+def _ranges(path: str) -> Iterator[tuple[tuple[str, int, int], int]]:
+    """Byte ranges of about CHUNK bytes that end at line ends, for workers to read themselves."""
+    size = os.path.getsize(path)
+    with open(path, "rb") as f:
+        start = 0
+        while start < size:
+            end = min(size, start + CHUNK)
+            if end < size:
+                f.seek(end)
+                while True:
+                    piece = f.read(1 << 16)
+                    if not piece:
+                        end = size
+                        break
+                    newline = piece.find(b"\n")
+                    if newline >= 0:
+                        end += newline + 1
+                        break
+                    end += len(piece)
+            yield (path, start, end), 1
+            start = end
 
 
 def _blocks(stream: IO[bytes]) -> Iterator[tuple[bytes, int]]:
@@ -140,7 +178,7 @@ class Run:
 
 @without_cycle_collection()
 def run_blocks(
-    source: Iterator[tuple[bytes, int]],
+    source: Iterator[tuple[bytes | tuple[str, int, int], int]],
     config: Configuration,
     *,
     full: bool,
@@ -163,7 +201,12 @@ def run_blocks(
     with worker_pool(count if len(head) > 1 else 1) as holder:
         parallel = holder.parallel and len(head) > 1
         batches = holder.pool().imap(_fold_block, everything) if parallel else map(_fold_block, everything)
+        lines_before = 0
         for batch in batches:
+            if batch.relative and batch.problems.invalid and lines_before:
+                # Ranges number their lines from 1: add the lines of the blocks before.
+                batch.problems.invalid = [(n + lines_before, why) for n, why in batch.problems.invalid]
+            lines_before += batch.newlines
             folded.extend(batch.folded)
             problems.add(batch.problems)
             tenderer_map.update(batch.tenderers)
@@ -185,6 +228,8 @@ def run_file(
     tenderers: bool = False,
     rates: Rates | None = None,
 ) -> Run:
+    if path != "-" and not path.endswith(".gz"):
+        return run_blocks(_ranges(path), config, full=full, by_org=by_org, tenderers=tenderers, rates=rates)
     stream = open_input(path)
     try:
         return run_blocks(_blocks(stream), config, full=full, by_org=by_org, tenderers=tenderers, rates=rates)
