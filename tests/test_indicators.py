@@ -434,3 +434,20 @@ def test_lots_each_get_a_ratio_in_adals_format() -> None:
     assert states[("lot", "two lots, one close/lots/L2")] == ("not_flagged", 0.5)
     assert states[("process", "two lots, one close")] == ("flagged", 0.03)
     assert states[("tenderer", "A")][0] == states[("tenderer", "B")][0] == "flagged"
+
+
+def test_a_bad_line_is_reported_with_its_line_number_across_blocks(tmp_path: Path) -> None:
+    # Larger than one block, so that workers read byte ranges of their own.
+    line = json.dumps(
+        {"ocid": "x", "tender": {"procurementMethod": "open", "numberOfTenderers": 1, "title": "z" * 300}}
+    )
+    source = tmp_path / "big.jsonl"
+    with source.open("w") as f:
+        for n in range(1, 30_001):
+            f.write("{broken\n" if n == 25_000 else line.replace('"x"', f'"ocid-{n}"') + "\n")
+    assert source.stat().st_size > 8_000_000
+    done = adal(
+        "indicators", "-s", str(FIXTURES / "R018.ini"), "--format", "cardinal", "--no-meta", str(source)
+    )
+    assert "line 25000 is not valid JSON" in done.stderr
+    assert len(json.loads(done.stdout)["OCID"]) == 29_999
