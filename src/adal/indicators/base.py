@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, ClassVar, get_type_hints
@@ -93,7 +94,7 @@ class Settings:
     @classmethod
     def parse(cls, values: dict[str, Any], where: str) -> Any:
         fields = {f.name: f for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
-        hints = get_type_hints(cls)
+        hints = _hints(cls)
         out: dict[str, Any] = {}
         for key, raw in values.items():
             if key not in fields:
@@ -101,6 +102,17 @@ class Settings:
                 raise UsageError(f"{where}: unknown setting {key!r} (known: {known})")
             out[key] = _convert(raw, hints[key], f"{where}: {key}")
         return cls(**out)
+
+
+_HINTS: dict[type, dict[str, Any]] = {}
+
+
+def _hints(cls: type) -> dict[str, Any]:
+    """A settings class's field types, resolved once (resolving compiles every annotation again)."""
+    found = _HINTS.get(cls)
+    if found is None:
+        found = _HINTS[cls] = get_type_hints(cls)
+    return found
 
 
 def _convert(raw: Any, kind: Any, where: str) -> Any:

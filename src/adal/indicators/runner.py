@@ -86,7 +86,7 @@ def _fold_block(task: tuple[bytes | tuple[str, int, int], int, Folding, bool]) -
     for offset, line in enumerate(data.split(b"\n")):
         if line.endswith(b"\r"):
             line = line[:-1]
-        if not line.strip():
+        if not line or line.isspace():  # (isspace stops at the first other byte; strip would copy the line)
             continue
         number = first + offset
         problems.lines += 1
