@@ -12,8 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from adal.indicators.engine import Context, Folding
+from adal.indicators.base import Level
+from adal.indicators.common import flagged, not_computable, not_flagged
+from adal.indicators.engine import Context, Folding, Outcome
 from adal.indicators.facts import Process, final_awards, why_not_final
+from adal.indicators.stats import lower_fence, quantile, upper_fence
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,3 +162,59 @@ def collect(
 
 def lot_subject(ocid: str, lot: str) -> str:
     return f"{ocid}/lots/{lot}"
+
+
+def finalize(
+    ctx: Context, pieces: list[tuple[str, Any]], threshold: float | None, out: Outcome, *, low: bool
+) -> Outcome:
+    """R024 (``low``: the lowest other bid unusually close, at or under the lower fence) and R058 (the
+    winner unusually far below, at or above the upper fence), from the same ratios."""
+    found, missing = collect(ctx, pieces)
+    if ctx.full:
+        for ocid, lot, reason in missing:
+            level, subject = (Level.process, ocid) if lot is None else (Level.lot, lot_subject(ocid, lot))
+            out.results.append(not_computable(level, subject, reason))
+    name = "lower_fence" if low else "upper_fence"
+    if threshold is None:
+        values = [r.ratio for _, _, r in found]
+        q1, q3 = quantile(values, 0.25), quantile(values, 0.75)
+        out.meta |= {"q1": q1, "q3": q3}
+        fence = lower_fence(q1, q3) if low else upper_fence(q1, q3)
+    else:
+        fence, q1 = threshold, 1.0  # Cardinal's dummy q1 with a set threshold
+    out.meta[name] = fence
+    # Zero-spread guards, as Cardinal's: a fence at or under zero flags nothing.
+    active = q1 > 0.0 and fence > 0.0 if low else fence > 0.0
+    key = "ocid_tenderer_r024" if low else "ocid_tenderer_r058"
+    per_process: dict[str, list[tuple[str | None, Ratio, bool]]] = {}
+    for ocid, lot, r in found:
+        hit = active and (r.ratio <= fence if low else r.ratio >= fence)
+        per_process.setdefault(ocid, []).append((lot, r, hit))
+        evidence: dict[str, Any] = {"winning_bid": r.winning, "lowest_other_bid": r.lowest_other, name: fence}
+        if lot is not None:
+            subject = lot_subject(ocid, lot)
+            if hit:
+                out.results.append(flagged(Level.lot, subject, r.ratio, winner=r.winner_subject, **evidence))
+            elif ctx.full:
+                out.results.append(not_flagged(Level.lot, subject, r.ratio, **evidence))
+        if hit:
+            # Cardinal flags the winner (and, for R024, the second-lowest tenderer) with 0.0.
+            involved = [(r.winner, r.winner_subject)] + ([(r.other, r.other_subject)] if low else [])
+            for _, subject in involved:
+                out.results.append(flagged(Level.tenderer, subject, 0.0, ocid=ocid))
+            out.maps.setdefault(key, {})[ocid] = sorted(
+                {*out.maps.get(key, {}).get(ocid, []), *(raw for raw, _ in involved)}
+            )
+    for ocid, entries in per_process.items():
+        hits = [(lot, r) for lot, r, hit in entries if hit]
+        if hits:
+            lot, r = hits[0]
+            evidence = {"winning_bid": r.winning, "lowest_other_bid": r.lowest_other, name: fence}
+            if lot is not None:
+                evidence["lots"] = sorted(str(x) for x, _ in hits)
+            out.results.append(flagged(Level.process, ocid, r.ratio, winner=r.winner_subject, **evidence))
+        elif ctx.full:
+            why = {} if active else {"note": "the fence is not above zero: nothing is flagged"}
+            value = entries[0][1].ratio if len(entries) == 1 else None
+            out.results.append(not_flagged(Level.process, ocid, value, **{name: fence}, **why))
+    return out

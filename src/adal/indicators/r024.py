@@ -8,10 +8,8 @@ from typing import Any
 from adal.indicators import _ratio
 from adal.indicators._law import both
 from adal.indicators.base import Indicator, Level, Settings
-from adal.indicators.common import flagged, not_computable, not_flagged
 from adal.indicators.engine import Context, Folding, Outcome
 from adal.indicators.facts import Process
-from adal.indicators.stats import lower_fence, quantile
 
 
 @dataclass(frozen=True)
@@ -46,61 +44,4 @@ class R024(Indicator):
         return _ratio.fold(ctx, p)
 
     def finalize(self, ctx: Context, pieces: list[tuple[str, Any]], settings: Any) -> Outcome:
-        out = Outcome(self.code)
-        found, missing = _ratio.collect(ctx, pieces)
-        if ctx.full:
-            for ocid, lot, reason in missing:
-                level, subject = (
-                    (Level.process, ocid) if lot is None else (Level.lot, _ratio.lot_subject(ocid, lot))
-                )
-                out.results.append(not_computable(level, subject, reason))
-        if settings.threshold is None:
-            values = [r.ratio for _, _, r in found]
-            q1, q3 = quantile(values, 0.25), quantile(values, 0.75)
-            out.meta |= {"q1": q1, "q3": q3}
-            fence = lower_fence(q1, q3)
-        else:
-            fence, q1 = settings.threshold, 1.0
-        out.meta["lower_fence"] = fence
-        active = q1 > 0.0 and fence > 0.0
-        per_process: dict[str, list[tuple[str | None, _ratio.Ratio, bool]]] = {}
-        for ocid, lot, r in found:
-            hit = active and r.ratio <= fence
-            per_process.setdefault(ocid, []).append((lot, r, hit))
-            evidence_lot: dict[str, Any] = {
-                "winning_bid": r.winning,
-                "lowest_other_bid": r.lowest_other,
-                "lower_fence": fence,
-            }
-            if lot is not None:
-                subject = _ratio.lot_subject(ocid, lot)
-                if hit:
-                    out.results.append(
-                        flagged(Level.lot, subject, r.ratio, winner=r.winner_subject, **evidence_lot)
-                    )
-                elif ctx.full:
-                    out.results.append(not_flagged(Level.lot, subject, r.ratio, **evidence_lot))
-            if hit:
-                out.results.append(flagged(Level.tenderer, r.winner_subject, 0.0, ocid=ocid))
-                out.results.append(flagged(Level.tenderer, r.other_subject, 0.0, ocid=ocid))
-                out.maps.setdefault("ocid_tenderer_r024", {}).setdefault(ocid, [])
-                out.maps["ocid_tenderer_r024"][ocid] = sorted(
-                    {*out.maps["ocid_tenderer_r024"][ocid], r.winner, r.other}
-                )
-        for ocid, entries in per_process.items():
-            hits = [(lot, r) for lot, r, hit in entries if hit]
-            if hits:
-                lot, r = hits[0]
-                evidence: dict[str, Any] = {
-                    "winning_bid": r.winning,
-                    "lowest_other_bid": r.lowest_other,
-                    "lower_fence": fence,
-                }
-                if lot is not None:
-                    evidence["lots"] = sorted(str(x) for x, _ in hits)
-                out.results.append(flagged(Level.process, ocid, r.ratio, winner=r.winner_subject, **evidence))
-            elif ctx.full:
-                why = {} if active else {"note": "the fence is not above zero: nothing is flagged"}
-                value = entries[0][1].ratio if len(entries) == 1 else None
-                out.results.append(not_flagged(Level.process, ocid, value, lower_fence=fence, **why))
-        return out
+        return _ratio.finalize(ctx, pieces, settings.threshold, Outcome(self.code), low=True)
