@@ -37,6 +37,13 @@ def _text_id(value: Any) -> str | None:
     return None
 
 
+def _refs(value: Any) -> tuple[list[str] | None, int]:
+    """The string ids of an array of organisation references, and the array's length (None, 0: not an array)."""
+    if type(value) is not list:
+        return None, 0
+    return [i for r in value if (i := _id(r)) is not None], len(value)
+
+
 def _texts(value: Any) -> list[str] | None:
     if type(value) is not list:
         return None
@@ -146,12 +153,7 @@ def extract(
                 continue
             v = b.get("value")
             has_value = type(v) is dict
-            tenderers = b.get("tenderers")
-            if type(tenderers) is list:
-                ids = [i for r in tenderers if (i := _id(r)) is not None]
-                count = len(tenderers)
-            else:
-                ids, count = None, 0
+            ids, count = _refs(b.get("tenderers"))
             bids.append(
                 Bid(
                     _str(b.get("status")),
@@ -172,12 +174,7 @@ def extract(
         for a in awards_raw:
             if type(a) is not dict:
                 continue
-            suppliers = a.get("suppliers")
-            if type(suppliers) is list:
-                sids = [i for r in suppliers if (i := _id(r)) is not None]
-                scount = len(suppliers)
-            else:
-                sids, scount = None, 0
+            sids, scount = _refs(a.get("suppliers"))
             av = a.get("value")
             av = av if type(av) is dict else {}
             items = a.get("items")

@@ -379,29 +379,7 @@ class Ingest:
         s.loaded += len(rows)
         s.quarantined += quarantined
         self.unchanged_items += items
-        ex.execute(
-            "INSERT INTO sources (source_id, path, sha256, size_bytes, mtime_ns, encoding, encoding_option,"
-            " format, dataset_option, status, note, items, items_loaded, items_quarantined, run_id,"
-            " source_kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                source_id,
-                input_file.path,
-                sha,
-                input_file.size,
-                input_file.mtime_ns,
-                input_file.encoding or None,
-                self.encoding or "",
-                input_file.format,
-                self.dataset or "",
-                status,
-                note,
-                items,
-                len(rows),
-                quarantined,
-                self.run_id,
-                self.source,
-            ],
-        )
+        self._record_source(source_id, input_file, sha, status, note, items, len(rows), quarantined)
         self._tick(input_file.size or 0)
 
     def _load_register(self, register: Register, rows: list[Row], source_id: int) -> None:
@@ -486,14 +464,39 @@ class Ingest:
         s.quarantined += quarantined
         s.skipped += skipped
         s.loaded += items - quarantined - skipped
+        self._record_source(
+            state.source_id,
+            input_file,
+            state.sha,
+            status,
+            note,
+            items,
+            items - quarantined - skipped,
+            quarantined,
+        )
+        # JSON Lines were counted chunk by chunk as they were parsed; other files count when done.
+        self._tick(0 if input_file.format == "json-lines" else input_file.size or 0)
+
+    def _record_source(
+        self,
+        source_id: int,
+        input_file: InputFile,
+        sha: str,
+        status: str,
+        note: str | None,
+        items: int,
+        loaded: int,
+        quarantined: int,
+    ) -> None:
+        """One row of ``sources``: the file, how it was read, and what came of its items."""
         self.executor.execute(
             "INSERT INTO sources (source_id, path, sha256, size_bytes, mtime_ns, encoding, encoding_option,"
             " format, dataset_option, status, note, items, items_loaded, items_quarantined, run_id,"
             " source_kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                state.source_id,
+                source_id,
                 input_file.path,
-                state.sha,
+                sha,
                 input_file.size,
                 input_file.mtime_ns,
                 input_file.encoding or None,
@@ -503,14 +506,12 @@ class Ingest:
                 status,
                 note,
                 items,
-                items - quarantined - skipped,
+                loaded,
                 quarantined,
                 self.run_id,
                 self.source,
             ],
         )
-        # JSON Lines were counted chunk by chunk as they were parsed; other files count when done.
-        self._tick(0 if input_file.format == "json-lines" else input_file.size or 0)
 
     def _tick(self, nbytes: int) -> None:
         self.summary.bytes_read += nbytes
