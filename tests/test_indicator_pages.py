@@ -81,6 +81,14 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], subp
         (tmp / f"{code}.ini").write_text(block(text, "ini settings"), encoding="utf-8")
         (tmp / f"{code}.jsonl").write_text(block(text, "jsonl example"), encoding="utf-8")
         files = ["--settings", str(tmp / f"{code}.ini"), str(tmp / f"{code}.jsonl")]
+        # A page whose indicator consults the state registers shows them as ```csv register NAME blocks.
+        registers = re.findall(r"^```csv register (\w+)\n(.*?)^```$", text, flags=re.M | re.S)
+        if registers:
+            folder = tmp / f"{code}-registers"
+            folder.mkdir()
+            for name, rows in registers:
+                (folder / f"{name}.csv").write_text(rows, encoding="utf-8")
+            files = ["--registers", str(folder), *files]
         commands[(code, "cardinal")] = [*ADAL, "indicators", "--format", "cardinal", "--no-meta", *files]
         commands[(code, "adal")] = [*ADAL, "indicators", "--format", "json", *files]
 

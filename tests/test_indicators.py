@@ -61,6 +61,12 @@ def test_list_prints_the_registry() -> None:
 # -- fixtures, file mode and warehouse mode -----------------------------------------------------------------
 
 
+def registers(code: str) -> list[str]:
+    """``--registers DIR`` when the indicator's fixture has state registers (``CODE.registers/``)."""
+    folder = FIXTURES / f"{code}.registers"
+    return ["--registers", str(folder)] if folder.is_dir() else []
+
+
 @pytest.mark.parametrize("code", CODES)
 def test_fixture_in_cardinal_format(code: str) -> None:
     done = adal(
@@ -68,6 +74,7 @@ def test_fixture_in_cardinal_format(code: str) -> None:
         "--format",
         "cardinal",
         "--no-meta",
+        *registers(code),
         "--settings",
         str(FIXTURES / f"{code}.ini"),
         str(FIXTURES / f"{code}.jsonl"),
@@ -101,6 +108,8 @@ def test_fixture_in_the_warehouse_gives_the_same_flags(code: str, tmp_path: Path
             f.write(json.dumps({**release, "id": "1", "date": "2024-01-01T00:00:00Z"}) + "\n")
     warehouse = str(tmp_path / "w.duckdb")
     adal("ingest", str(releases), "--warehouse", warehouse, "--dataset", "fixtures")
+    if registers(code):
+        adal("ingest", "--source", "registers", registers(code)[1], "--warehouse", warehouse)
     out = tmp_path / "flags.jsonl"
     adal(
         "indicators",

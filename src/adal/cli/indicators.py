@@ -135,6 +135,12 @@ def register(app: typer.Typer) -> None:
                 help="adal's formats: convert other currencies into the main one with this dated rate table (CSV: date, from, to, rate)."
             ),
         ] = None,
+        registers: Annotated[
+            Path | None,
+            typer.Option(
+                help="File mode: a directory of state registers (companies.csv, debarments.csv, … as adal synth writes them) for the indicators that consult them. The warehouse mode uses the registers ingested into it."
+            ),
+        ] = None,
         warehouse: WarehouseOption = None,
     ) -> None:
         """Run red-flag indicators: three states per subject (flagged, not flagged, not computable with the reason), with value and evidence.
@@ -191,10 +197,15 @@ def register(app: typer.Typer) -> None:
                 versions,
                 console,
                 rate_table,
+                registers,
             )
             return
         if fmt is Format.cardinal:
             raise UsageError("--format cardinal reads a file of compiled releases: give INPUT")
+        if registers is not None:
+            raise UsageError(
+                "--registers is for a file of compiled releases; the warehouse uses the registers ingested into it"
+            )
         _warehouse_mode(
             config,
             fmt,
@@ -242,8 +253,10 @@ def _file_mode(
     versions: dict[str, str],
     console: Console,
     rates: Rates | None = None,
+    registers: Path | None = None,
 ) -> None:
     from adal.indicators.output import cardinal, records
+    from adal.indicators.registers import Registers
     from adal.indicators.runner import run_file
 
     if path != "-" and not Path(path).is_file():
@@ -257,6 +270,7 @@ def _file_mode(
         by_org=not cardinal_format,
         tenderers=cardinal_format and with_map and bool({"R025", "R038", "R048"} & enabled),
         rates=rates,
+        registers=Registers.from_directory(str(registers)) if registers is not None else None,
     )
     outcomes, problems = done.outcomes, done.problems
     for line, reason in problems.invalid[:5]:
@@ -304,6 +318,7 @@ def _warehouse_mode(
     rates: Rates | None = None,
 ) -> None:
     from adal.indicators.output import records
+    from adal.indicators.registers import Registers
     from adal.indicators.runner import run_dataset
     from adal.indicators.store import store
     from adal.warehouse.executor import Executor, warehouse_path
@@ -318,9 +333,10 @@ def _warehouse_mode(
             if only not in datasets:
                 raise UsageError(f"{path}: no dataset {only!r} (datasets: {', '.join(datasets) or 'none'})")
             datasets = [only]
+        state_registers = Registers.from_warehouse(executor)
         for dataset in datasets:
             clock = time.perf_counter()
-            results[dataset] = run_dataset(executor, dataset, config, rates).outcomes
+            results[dataset] = run_dataset(executor, dataset, config, rates, state_registers).outcomes
             log.info("computed %s in %.1f s", dataset, time.perf_counter() - clock)
         clock = time.perf_counter()
         run_id = store(

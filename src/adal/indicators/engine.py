@@ -21,6 +21,7 @@ from typing import Any
 from adal.indicators.base import Indicator, Level, Result, State
 from adal.indicators.facts import Process, final_awards, submitted
 from adal.indicators.money import Rates
+from adal.indicators.registers import Registers
 from adal.indicators.settings import Configuration
 
 
@@ -57,6 +58,7 @@ class Context(Folding):
 
     currency: str | None = None
     rates: Rates | None = None  # adal's format: convert other currencies at the rate of their date
+    registers: Registers | None = None  # the state registers, where given (adal's format)
 
     def currency_ok(self, currency: str) -> bool:
         return self.currency is None or currency == self.currency
@@ -175,13 +177,17 @@ def fold(processes: Iterable[Process], indicators: list[tuple[Indicator, Any]], 
 
 
 def finish(
-    indicators: list[tuple[Indicator, Any]], folded: Folded, folding: Folding, rates: Rates | None = None
+    indicators: list[tuple[Indicator, Any]],
+    folded: Folded,
+    folding: Folding,
+    rates: Rates | None = None,
+    registers: Registers | None = None,
 ) -> list[Outcome]:
     """Finalize every indicator over the folds of all processes (in input order)."""
     currency = folding.config.currency
     if currency is None:
         currency = next((c for _, found in folded.currencies for c in found if c is not None), None)
-    ctx = Context(folding.config, folding.full, folding.by_org, folding.cardinal, currency, rates)
+    ctx = Context(folding.config, folding.full, folding.by_org, folding.cardinal, currency, rates, registers)
     outcomes = []
     for indicator, settings in indicators:
         outcome = indicator.finalize(ctx, folded.pieces.get(indicator.code, []), settings)
@@ -234,7 +240,8 @@ def run(
     full: bool = True,
     by_org: bool = False,
     cardinal: bool = False,
+    registers: Registers | None = None,
 ) -> list[Outcome]:
     """Fold and finalize ``(indicator, settings)`` pairs over ``processes`` in this process."""
     folding = Folding(config, full, by_org, cardinal)
-    return finish(indicators, fold(processes, indicators, folding), folding)
+    return finish(indicators, fold(processes, indicators, folding), folding, registers=registers)

@@ -50,6 +50,33 @@ def _texts(value: Any) -> list[str] | None:
     return [t for v in value if (t := _text_id(v)) is not None]
 
 
+def get(value: Any, *path: str) -> Any:
+    """``value[path[0]][path[1]]…``, or None as soon as a step is not an object or lacks the key."""
+    for key in path:
+        if type(value) is not dict:
+            return None
+        value = value.get(key)
+    return value
+
+
+def objects(value: Any, *path: str) -> list[dict[str, Any]]:
+    """The objects of the array at ``path`` (entries that are not objects are left out; [] if no array)."""
+    found = get(value, *path) if path else value
+    if type(found) is not list:
+        return []
+    return [v for v in found if type(v) is dict]
+
+
+def text(value: Any, *path: str) -> str | None:
+    """The string at ``path``, else None."""
+    return _str(get(value, *path))
+
+
+def number(value: Any, *path: str) -> float | None:
+    """The number at ``path`` (an integer or a float, not a string or a boolean), else None."""
+    return _num(get(value, *path))
+
+
 def _id(ref: Any) -> str | None:
     return _str(ref.get("id")) if type(ref) is dict else None
 
@@ -113,6 +140,26 @@ class Process:
     award_criteria: str | None = None
     final: list[Award] | bool | None = False  # final_awards(), once computed (False: not yet)
     ratio: Any = None  # the second-lowest-bid piece, shared by R024 and R058, once computed
+    release: dict[str, Any] = field(
+        default_factory=dict
+    )  # the compiled release: read it with get()/objects()
+    identifiers: dict[str, str] | None = (
+        None  # party id -> scheme-identifier, built by scheme_id() when asked
+    )
+
+    def scheme_id(self, party: str | None) -> str | None:
+        """The ``scheme-identifier`` of a party (by its id in this release), e.g. ``KZ-BIN-…``, or None."""
+        if party is None:
+            return None
+        if self.identifiers is None:
+            self.identifiers = {}
+            for p in objects(self.release, "parties"):
+                pid, identifier = p.get("id"), p.get("identifier")
+                if type(pid) is str and type(identifier) is dict:
+                    scheme, ident = identifier.get("scheme"), identifier.get("id")
+                    if type(scheme) is str and scheme and ident is not None and ident != "":
+                        self.identifiers[pid] = f"{scheme}-{ident}"
+        return self.identifiers.get(party)
 
     @property
     def cancelled(self) -> bool:
@@ -219,6 +266,7 @@ def extract(
         awards,
     )
     process.award_criteria = _str(t.get("awardCriteria"))
+    process.release = release
     raw_parties = release.get("parties")
     if (parties or orgs) and type(raw_parties) is list:
         for p in raw_parties:

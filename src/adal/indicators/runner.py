@@ -24,6 +24,7 @@ from adal.indicators.base import Indicator
 from adal.indicators.engine import Folded, Folding, Outcome, finish, fold
 from adal.indicators.facts import extract, submitted
 from adal.indicators.money import Rates
+from adal.indicators.registers import Registers
 from adal.indicators.registry import REGISTRY
 from adal.indicators.settings import Configuration
 from adal.sources.ocds.pipeline import without_cycle_collection, worker_count, worker_pool
@@ -187,6 +188,7 @@ def run_blocks(
     workers: int | None = None,
     by_ocid: bool = False,
     rates: Rates | None = None,
+    registers: Registers | None = None,
 ) -> Run:
     """Fold every block (in workers when there are several blocks) and finalize, in input order."""
     folding = Folding(config, full, by_org, cardinal=not full)
@@ -216,7 +218,7 @@ def run_blocks(
                 ocids.add(ocid)
     if by_ocid:
         folded.sort()
-    return Run(finish(selected(config), folded, folding, rates), problems, tenderer_map)
+    return Run(finish(selected(config), folded, folding, rates, registers), problems, tenderer_map)
 
 
 def run_file(
@@ -227,12 +229,29 @@ def run_file(
     by_org: bool,
     tenderers: bool = False,
     rates: Rates | None = None,
+    registers: Registers | None = None,
 ) -> Run:
     if path != "-" and not path.endswith(".gz"):
-        return run_blocks(_ranges(path), config, full=full, by_org=by_org, tenderers=tenderers, rates=rates)
+        return run_blocks(
+            _ranges(path),
+            config,
+            full=full,
+            by_org=by_org,
+            tenderers=tenderers,
+            rates=rates,
+            registers=registers,
+        )
     stream = open_input(path)
     try:
-        return run_blocks(_blocks(stream), config, full=full, by_org=by_org, tenderers=tenderers, rates=rates)
+        return run_blocks(
+            _blocks(stream),
+            config,
+            full=full,
+            by_org=by_org,
+            tenderers=tenderers,
+            rates=rates,
+            registers=registers,
+        )
     finally:
         if stream is not sys.stdin.buffer:
             stream.close()
@@ -261,7 +280,13 @@ def _warehouse_blocks(executor: Any, dataset: str) -> Iterator[tuple[bytes, int]
         yield b"\n".join(pieces) + b"\n", first
 
 
-def run_dataset(executor: Any, dataset: str, config: Configuration, rates: Rates | None = None) -> Run:
+def run_dataset(
+    executor: Any,
+    dataset: str,
+    config: Configuration,
+    rates: Rates | None = None,
+    registers: Registers | None = None,
+) -> Run:
     """All enabled indicators over one warehouse dataset, in adal's format (three states, by organisation)."""
     blocks = _warehouse_blocks(executor, dataset)
-    return run_blocks(blocks, config, full=True, by_org=True, by_ocid=True, rates=rates)
+    return run_blocks(blocks, config, full=True, by_org=True, by_ocid=True, rates=rates, registers=registers)
