@@ -153,7 +153,7 @@ class Registers:
             register = register_for(file.name)
             if register is None:
                 continue
-            source = InputFile(str(file), functools.partial(file.open, "rb"), file.stat().st_size)
+            source = InputFile(str(file), functools.partial(open, file, "rb"), file.stat().st_size)
             for item in read_rows(source, register):
                 if isinstance(item, Problem):
                     refused += 1
