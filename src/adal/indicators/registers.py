@@ -13,13 +13,12 @@ writes), read and checked by the same reader ingest uses; a row the reader refus
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from adal.errors import UsageError
 
@@ -153,7 +152,7 @@ class Registers:
             register = register_for(file.name)
             if register is None:
                 continue
-            source = InputFile(str(file), functools.partial(open, file, "rb"), file.stat().st_size)
+            source = InputFile(str(file), _opener(file), file.stat().st_size)
             for item in read_rows(source, register):
                 if isinstance(item, Problem):
                     refused += 1
@@ -164,6 +163,10 @@ class Registers:
         out = cls.from_rows(rows)
         out.refused = refused
         return out
+
+
+def _opener(path: Path) -> Callable[[], IO[bytes]]:
+    return lambda: path.open("rb")
 
 
 def _span(row: dict[str, Any]) -> Span:
