@@ -37,6 +37,12 @@ def sample_data() -> list[str]:
 
 def demo_world(console: Console, out: Path) -> Path:
     """The demo-scale synthetic world in ``out``, written unless a complete one of this version is there."""
+    return synthetic_world(console, out, "demo", DEMO_SEED)
+
+
+def synthetic_world(console: Console, out: Path, scale: str, seed: int) -> Path:
+    """The synthetic world of ``scale`` and ``seed`` in ``out``: reused when complete and of this generator
+    version, else written."""
     from adal.synth.config import GENERATOR_VERSION, SCALES, Settings
     from adal.synth.generate import default_workers, generate
 
@@ -44,15 +50,15 @@ def demo_world(console: Console, out: Path) -> Path:
     if manifest.exists():
         data = json.loads(manifest.read_text())
         if (
-            data.get("scale") == "demo"
-            and data.get("seed") == DEMO_SEED
+            data.get("scale") == scale
+            and data.get("seed") == seed
             and data.get("generator_version") == GENERATOR_VERSION
             and all((out / rel).exists() for rel in data.get("files", {}))
         ):
-            console.print(f"adal demo: the demo world in {out} is up to date")
+            console.print(f"adal: the {scale} world in {out} is up to date")
             return out
-    console.print(f"adal demo: writing the demo world (synthetic, seed {DEMO_SEED}) to {out}")
-    generate(Settings(SCALES["demo"], seed=DEMO_SEED, workers=default_workers()), str(out))
+    console.print(f"adal: writing the {scale} world (synthetic, seed {seed}) to {out}")
+    generate(Settings(SCALES[scale], seed=seed, workers=default_workers()), str(out))
     return out
 
 

@@ -8,8 +8,8 @@ import sys
 
 import typer
 
+from adal.cli import accuracy, demo, differences, indicators, ingest, prepare, quarantine, status, synth
 from adal.cli import compile as compile_command
-from adal.cli import demo, differences, indicators, ingest, prepare, quarantine, status, synth
 from adal.errors import AdalError
 
 app = typer.Typer(
@@ -21,7 +21,18 @@ app = typer.Typer(
 )
 
 # One alphabetical tuple of commands; each module holds one command.
-COMMANDS = (compile_command, demo, differences, indicators, ingest, prepare, quarantine, status, synth)
+COMMANDS = (
+    accuracy,
+    compile_command,
+    demo,
+    differences,
+    indicators,
+    ingest,
+    prepare,
+    quarantine,
+    status,
+    synth,
+)
 for module in COMMANDS:
     module.register(app)
 
