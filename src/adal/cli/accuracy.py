@@ -57,9 +57,8 @@ def register(app: typer.Typer) -> None:
         from adal.cli.ingest import ingest_with_progress
         from adal.indicators import accuracy
         from adal.indicators import settings as settings_module
-        from adal.indicators.registers import Registers
         from adal.indicators.registry import REGISTRY
-        from adal.indicators.runner import run_dataset
+        from adal.indicators.warehouse import compute
         from adal.synth.config import SCALES
         from adal.warehouse.executor import Executor
 
@@ -86,35 +85,34 @@ def register(app: typer.Typer) -> None:
             path = str(warehouse) if warehouse is not None else str(Path(tmp) / "accuracy.duckdb")
             with Executor(path) as executor:
                 ingest_with_progress(executor, [str(world), *real_paths], console, arguments="accuracy")
+            console.print("adal accuracy: running every indicator on every dataset")
+            versions = {code: i.version for code, i in REGISTRY.items()}
+            run = compute(path, settings_module.defaults(list(REGISTRY)), versions, arguments="accuracy")
+            with Executor(path, read_only=True) as executor:
                 first = next(iter(truth.positives("ocids")), None)
                 found = executor.query("SELECT dataset FROM processes WHERE ocid = ? LIMIT 1", [first])
                 if not found:
                     raise UsageError(f"{world}: its processes were not loaded")
                 world_dataset = found[0][0]
-                datasets = [
-                    r[0] for r in executor.query("SELECT DISTINCT dataset FROM compiled_releases ORDER BY 1")
-                ]
                 processes = int(
                     executor.scalar("SELECT count(*) FROM processes WHERE dataset = ?", [world_dataset])
                 )
-                config = settings_module.defaults(list(REGISTRY))
-                registers = Registers.from_warehouse(executor)
-                scores: list[accuracy.Score] = []
+                scores = accuracy.score(
+                    truth,
+                    executor.query(
+                        "SELECT code, subject_type, subject_id, state FROM flags WHERE run_id = ? AND dataset = ?",
+                        [run.run_id, world_dataset],
+                    ),
+                    _universe(executor, world_dataset),
+                )
                 real_rates: dict[str, dict[str, tuple[int, int]]] = {}
-                for dataset in datasets:
-                    console.print(f"adal accuracy: indicators on {dataset}")
-                    outcomes = run_dataset(executor, dataset, config, None, registers).outcomes
-                    if dataset == world_dataset:
-                        rows = (
-                            (o.code, r.level.value, r.subject, r.state.value)
-                            for o in outcomes
-                            for r in o.results
-                        )
-                        scores = accuracy.score(truth, rows, _universe(executor, world_dataset))
-                    else:
-                        real_rates[dataset] = accuracy.firing(
-                            (o.code, r.level.value, r.state.value) for o in outcomes for r in o.results
-                        )
+                for dataset, code, flagged, computable in executor.query(
+                    "SELECT dataset, code, count(*) FILTER (WHERE state = 'flagged'), "
+                    "count(*) FILTER (WHERE state <> 'not_computable') FROM flags "
+                    "WHERE run_id = ? AND dataset <> ? AND subject_type = 'process' GROUP BY ALL",
+                    [run.run_id, world_dataset],
+                ):
+                    real_rates.setdefault(dataset, {})[code] = (int(flagged), int(computable))
         report = accuracy.Report(
             {
                 "command": f"adal accuracy --scale {manifest.get('scale', scale)} --seed {manifest.get('seed', seed)}",

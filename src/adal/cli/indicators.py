@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import shlex
 import sys
-import time
 from collections import Counter
 from enum import StrEnum
 from pathlib import Path
@@ -54,14 +53,11 @@ def _registry_rows() -> list[dict[str, object]]:
     ]
 
 
-def summarise(console: Console, outcomes_by_dataset: dict[str, list[Outcome]]) -> None:
-    """Per indicator: flagged / not flagged / not computable, and the commonest reasons."""
+def summary_rows(outcomes_by_dataset: dict[str, list[Outcome]]) -> list[tuple[Any, ...]]:
+    """Per dataset, indicator and level: flagged, not flagged, not computable, and the two commonest reasons."""
     from adal.indicators.base import LEVEL_NAMES, Level, State
 
-    table = Table(title="Indicators")
-    for column in ("dataset", "code", "level", "flagged", "not flagged", "not computable", "top reasons"):
-        justify = "right" if column in {"flagged", "not flagged", "not computable"} else "left"
-        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+    rows: list[tuple[Any, ...]] = []
     for dataset, outcomes in outcomes_by_dataset.items():
         for outcome in outcomes:
             # Results are one per subject (engine.merged), so counting them counts subjects.
@@ -71,18 +67,31 @@ def summarise(console: Console, outcomes_by_dataset: dict[str, list[Outcome]]) -
                 if r.reason:
                     reasons.setdefault(r.level, Counter())[r.reason] += 1
             for level in dict.fromkeys(level for level, _ in counts):
-                top = "; ".join(
-                    f"{reason} ({n:,})" for reason, n in reasons.get(level, Counter()).most_common(2)
+                top = [f"{reason} ({n:,})" for reason, n in reasons.get(level, Counter()).most_common(2)]
+                rows.append(
+                    (
+                        dataset,
+                        outcome.code,
+                        LEVEL_NAMES[level],
+                        counts[(level, State.flagged)],
+                        counts[(level, State.not_flagged)],
+                        counts[(level, State.not_computable)],
+                        top,
+                    )
                 )
-                table.add_row(
-                    dataset,
-                    outcome.code,
-                    LEVEL_NAMES[level],
-                    f"{counts[(level, State.flagged)]:,}",
-                    f"{counts[(level, State.not_flagged)]:,}",
-                    f"{counts[(level, State.not_computable)]:,}",
-                    top,
-                )
+    return rows
+
+
+def summarise(console: Console, rows: Iterable[tuple[Any, ...]]) -> None:
+    """The summary table: per dataset, indicator and level, the three states and the commonest reasons."""
+    table = Table(title="Indicators")
+    for column in ("dataset", "code", "level", "flagged", "not flagged", "not computable", "top reasons"):
+        justify = "right" if column in {"flagged", "not flagged", "not computable"} else "left"
+        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+    for dataset, code, level, flagged, not_flagged, not_computable, top in rows:
+        table.add_row(
+            dataset, code, level, f"{flagged:,}", f"{not_flagged:,}", f"{not_computable:,}", "; ".join(top)
+        )
     console.print(table)
 
 
@@ -303,7 +312,7 @@ def _file_mode(
                     console.print(f"{name}: {len(groups[name])}")
         return
     _export(fmt, out, records(outcomes, versions, "-" if path == "-" else Path(path).name))
-    summarise(console, {Path(path).name: outcomes})
+    summarise(console, summary_rows({Path(path).name: outcomes}))
 
 
 def _warehouse_mode(
@@ -317,38 +326,23 @@ def _warehouse_mode(
     settings_name: str,
     rates: Rates | None = None,
 ) -> None:
-    from adal.indicators.output import records
-    from adal.indicators.registers import Registers
-    from adal.indicators.runner import run_dataset
-    from adal.indicators.store import store
+    from adal.indicators.warehouse import compute, exported, summary
     from adal.warehouse.executor import Executor, warehouse_path
 
     path = warehouse_path(warehouse)
-    results = {}
-    with Executor(path, read_only=False) as executor:
-        datasets = [
-            row[0] for row in executor.query("SELECT DISTINCT dataset FROM compiled_releases ORDER BY 1")
-        ]
-        if only is not None:
-            if only not in datasets:
-                raise UsageError(f"{path}: no dataset {only!r} (datasets: {', '.join(datasets) or 'none'})")
-            datasets = [only]
-        state_registers = Registers.from_warehouse(executor)
-        for dataset in datasets:
-            clock = time.perf_counter()
-            results[dataset] = run_dataset(executor, dataset, config, rates, state_registers).outcomes
-            log.info("computed %s in %.1f s", dataset, time.perf_counter() - clock)
-        clock = time.perf_counter()
-        run_id = store(
-            executor, results, versions, arguments=shlex.join(sys.argv[1:]), settings=settings_name
-        )
-        log.info("stored the flags in %.1f s", time.perf_counter() - clock)
-    clock = time.perf_counter()
-    summarise(console, results)
-    log.info("summarised in %.1f s", time.perf_counter() - clock)
-    console.print(
-        f"run {run_id}: flags stored in {path} (table flags); export with --format json|csv|parquet"
+    run = compute(
+        path,
+        config,
+        versions,
+        rates=rates,
+        only=only,
+        arguments=shlex.join(sys.argv[1:]),
+        settings_name=settings_name,
     )
-    if fmt is not None:
-        rows = [r for dataset, outcomes in results.items() for r in records(outcomes, versions, dataset)]
-        _export(fmt, out, rows)
+    with Executor(path, read_only=True) as executor:
+        summarise(console, summary(executor, run.run_id))
+        console.print(
+            f"run {run.run_id}: flags stored in {path} (table flags); export with --format json|csv|parquet"
+        )
+        if fmt is not None:
+            _export(fmt, out, exported(executor, run.run_id))

@@ -12,7 +12,7 @@ For each indicator and level: **precision** = flagged subjects that are in some 
 **recall** for a scheme = that scheme's subjects the indicator flagged / that scheme's subjects (a subject
 it could not compute counts as missed); the **clean flag rate** = flagged subjects in no case / subjects in
 no case that the indicator looked at. On real data there is no truth, only the **firing rate**: flagged
-processes / processes the indicator could compute. An indicator that fires on most of them is a
+processes / processes the indicator could compute (of datasets with at least ``MIN_PROCESSES``). An indicator that fires on most of them is a
 false-positive machine on that data, and its page says so.
 """
 
@@ -142,19 +142,6 @@ def score(
             scored.scheme_precision[scheme] = _ratio(len(flagged & planted), len(flagged))
         out.append(scored)
     return out
-
-
-def firing(rows: Iterable[tuple[str, str, str]]) -> dict[str, tuple[int, int]]:
-    """Per indicator: (flagged processes, computable processes) from rows ``(code, subject_type, state)``."""
-    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for code, level, state in rows:
-        if level != "process":
-            continue
-        if state != "not_computable":
-            counts[code][1] += 1
-            if state == "flagged":
-                counts[code][0] += 1
-    return {code: (f, n) for code, (f, n) in counts.items()}
 
 
 def _ratio(part: int, whole: int) -> float | None:

@@ -9,6 +9,7 @@ the warehouse mode reads ``compiled_releases`` dataset by dataset and puts the f
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import itertools
 import logging
@@ -20,7 +21,7 @@ from typing import IO, Any
 
 import orjson
 
-from adal.indicators.base import Indicator
+from adal.indicators.base import Indicator, Level, PerProcess, Result, State
 from adal.indicators.engine import Folded, Folding, Outcome, finish, fold
 from adal.indicators.facts import extract, submitted
 from adal.indicators.money import Rates
@@ -67,12 +68,47 @@ def selected(config: Configuration) -> list[tuple[Indicator, Any]]:
     return [(i, i.parse_settings(config)) for i in REGISTRY.values() if i.code in enabled]
 
 
-@without_cycle_collection()
-def _fold_block(task: tuple[bytes | tuple[str, int, int], int, Folding, bool]) -> Batch:
-    """Parse, extract and fold one block of lines (runs in a worker). The block is the bytes themselves,
-    or ``(path, start, end)``: a byte range of a file, read here so the bytes never cross a pipe.
-    ``first`` numbers its first line (1 for a range: the parent renumbers, knowing the blocks before)."""
-    source, first, folding, want_tenderers = task
+@dataclass(frozen=True)
+class Rows:
+    """A range of the warehouse's compiled releases (by rowid), read by the worker that folds them."""
+
+    path: str
+    dataset: str
+    start: int
+    end: int  # exclusive
+
+
+@dataclass(frozen=True)
+class Sink:
+    """Where workers write the per-process results of per-process indicators themselves (Parquet, one file per
+    block), so that the millions of "not flagged" rows never cross a pipe or pass through the parent."""
+
+    folder: str
+    dataset: str
+    versions: dict[str, str]
+
+
+Source = bytes | tuple[str, int, int] | Rows
+
+# Read-only warehouse connections of this process, by path (a worker keeps its own across blocks).
+_CONNECTIONS: dict[str, Any] = {}
+
+
+def _lines(source: Source) -> tuple[list[Any], int]:
+    """The lines of a block, and the count of newlines it spans (to number the lines of later blocks)."""
+    if isinstance(source, Rows):
+        connection = _CONNECTIONS.get(source.path)
+        if connection is None:
+            from adal.warehouse.executor import Executor
+
+            connection = _CONNECTIONS[source.path] = Executor(
+                source.path, read_only=True, threads=1
+            ).connection
+        rows = connection.execute(
+            "SELECT json FROM compiled_releases WHERE rowid >= ? AND rowid < ? AND dataset = ?",
+            [source.start, source.end, source.dataset],
+        ).fetchall()
+        return [row[0] for row in rows], source.end - source.start
     if isinstance(source, tuple):
         path, start, end = source
         with open(path, "rb") as f:
@@ -80,15 +116,27 @@ def _fold_block(task: tuple[bytes | tuple[str, int, int], int, Folding, bool]) -
             data = f.read(end - start)
     else:
         data = source
+    return data.split(b"\n"), data.count(b"\n")
+
+
+@without_cycle_collection()
+def _fold_block(task: tuple[Source, int, Folding, bool, Sink | None]) -> Batch:
+    """Parse, extract and fold one block of lines (runs in a worker). The block is the bytes themselves,
+    ``(path, start, end)``: a byte range of a file, or :class:`Rows` of the warehouse, read here so the
+    bytes never cross a pipe. ``first`` numbers its first line (1 for a range: the parent renumbers,
+    knowing the blocks before). With a ``sink``, per-process results are written there, not returned."""
+    source, first, folding, want_tenderers, sink = task
+    lines, newlines = _lines(source)
     indicators = selected(folding.config)
     parties = any(i.needs_parties for i, _ in indicators)
     problems = Problems()
     processes = []
-    for offset, line in enumerate(data.split(b"\n")):
-        if line.endswith(b"\r"):
-            line = line[:-1]
-        if not line or line.isspace():  # (isspace stops at the first other byte; strip would copy the line)
-            continue
+    for offset, line in enumerate(lines):
+        if type(line) is bytes:
+            if line.endswith(b"\r"):
+                line = line[:-1]
+            if not line or line.isspace():  # (isspace stops at the first other byte; strip would copy it)
+                continue
         number = first + offset
         problems.lines += 1
         try:
@@ -115,9 +163,54 @@ def _fold_block(task: tuple[bytes | tuple[str, int, int], int, Folding, bool]) -
             if ids:
                 tenderers[p.ocid] = ids
     ocids = [p.ocid for p in processes]
-    batch = Batch(fold(processes, indicators, folding), problems, ocids, tenderers, data.count(b"\n"))
+    folded = fold(processes, indicators, folding)
+    if sink is not None:
+        _spill(folded, indicators, sink, first)
+    batch = Batch(folded, problems, ocids, tenderers, newlines)
     batch.relative = isinstance(source, tuple)
     return batch
+
+
+_SPILLED = frozenset({Level.process, Level.lot})
+
+
+def _spill(folded: Folded, indicators: list[tuple[Indicator, Any]], sink: Sink, first: int) -> None:
+    """Write the process- and lot-level results of per-process indicators, and the not-computable rows of
+    excluded processes, to ``sink``; take them out of ``folded``. Such subjects are one process each, so no
+    merge across blocks is needed (engine.merged)."""
+    import pyarrow.parquet as pq
+
+    from adal.indicators.output import arrow_table, records
+
+    outcomes = []
+    for indicator, _ in indicators:
+        if not isinstance(indicator, PerProcess):
+            continue
+        outcome = Outcome(indicator.code)
+        kept = []
+        for ocid, (results, mapped) in folded.pieces[indicator.code]:
+            spilled = [r for r in results if r.level in _SPILLED]
+            if spilled:
+                outcome.results.extend(spilled)
+                rest = [r for r in results if r.level not in _SPILLED]
+                if rest or mapped is not None:
+                    kept.append((ocid, (rest, mapped)))
+            else:
+                kept.append((ocid, (results, mapped)))
+        folded.pieces[indicator.code] = kept
+        outcomes.append(outcome)
+    for indicator, _ in indicators:
+        if Level.process in indicator.levels and folded.excluded:
+            outcome = Outcome(indicator.code)
+            outcome.results.extend(
+                Result(Level.process, ocid, State.not_computable, reason=reason)
+                for ocid, reason in folded.excluded
+            )
+            outcomes.append(outcome)
+    folded.excluded = []
+    table = arrow_table(records(outcomes, sink.versions, sink.dataset))
+    if table.num_rows:
+        pq.write_table(table, os.path.join(sink.folder, f"block-{first:012d}.parquet"), compression="zstd")
 
 
 def _ranges(path: str) -> Iterator[tuple[tuple[str, int, int], int]]:
@@ -179,7 +272,7 @@ class Run:
 
 @without_cycle_collection()
 def run_blocks(
-    source: Iterator[tuple[bytes | tuple[str, int, int], int]],
+    source: Iterator[tuple[Source, int]],
     config: Configuration,
     *,
     full: bool,
@@ -189,10 +282,11 @@ def run_blocks(
     by_ocid: bool = False,
     rates: Rates | None = None,
     registers: Registers | None = None,
+    sink: Sink | None = None,
 ) -> Run:
     """Fold every block (in workers when there are several blocks) and finalize, in input order."""
     folding = Folding(config, full, by_org, cardinal=not full)
-    tasks = ((block, first, folding, tenderers) for block, first in source)
+    tasks = ((block, first, folding, tenderers, sink) for block, first in source)
     head = list(itertools.islice(tasks, 2))
     everything = itertools.chain(head, tasks)
     count = worker_count(1 << 30) if workers is None else workers
@@ -200,7 +294,7 @@ def run_blocks(
     problems = Problems()
     ocids: set[str] = set()
     tenderer_map: dict[str, list[str]] = {}
-    with worker_pool(count if len(head) > 1 else 1) as holder:
+    with worker_pool(count if len(head) > 1 else 1) as holder, _closing_connections():
         parallel = holder.parallel and len(head) > 1
         batches = holder.pool().imap(_fold_block, everything) if parallel else map(_fold_block, everything)
         lines_before = 0
@@ -257,27 +351,28 @@ def run_file(
             stream.close()
 
 
-def _warehouse_blocks(executor: Any, dataset: str) -> Iterator[tuple[bytes, int]]:
-    """The compiled releases of a dataset as blocks of JSON lines (in storage order)."""
-    # In storage order: sorting the JSON would need memory for all of it; the folds are sorted instead.
-    reader = executor.connection.sql(
-        "SELECT json FROM compiled_releases WHERE dataset = $1", params=[dataset]
-    ).to_arrow_reader(4096)
-    number = 1
-    pieces: list[bytes] = []
-    size = 0
-    first = number
-    for batch in reader:
-        for text in batch.column(0).to_pylist():
-            line = text.encode()
-            pieces.append(line)
-            size += len(line) + 1
-            number += 1
-            if size >= CHUNK:
-                yield b"\n".join(pieces) + b"\n", first
-                pieces, size, first = [], 0, number
-    if pieces:
-        yield b"\n".join(pieces) + b"\n", first
+ROWS_PER_TASK = 2048
+
+
+def _warehouse_rows(executor: Any, dataset: str) -> Iterator[tuple[Rows, int]]:
+    """Ranges of the dataset's compiled releases by rowid, for workers to read themselves."""
+    low, high = executor.connection.execute(
+        "SELECT min(rowid), max(rowid) FROM compiled_releases WHERE dataset = ?", [dataset]
+    ).fetchone()
+    if low is None:
+        return
+    _CONNECTIONS.setdefault(executor.path, executor.connection)  # the parent's, when it folds itself
+    for start in range(low, high + 1, ROWS_PER_TASK):
+        yield Rows(executor.path, dataset, start, min(start + ROWS_PER_TASK, high + 1)), start + 1
+
+
+@contextlib.contextmanager
+def _closing_connections() -> Iterator[None]:
+    """Forget the warehouse connections lent to this run (workers' go with their processes)."""
+    try:
+        yield
+    finally:
+        _CONNECTIONS.clear()
 
 
 def run_dataset(
@@ -286,7 +381,16 @@ def run_dataset(
     config: Configuration,
     rates: Rates | None = None,
     registers: Registers | None = None,
+    sink: str | None = None,
 ) -> Run:
-    """All enabled indicators over one warehouse dataset, in adal's format (three states, by organisation)."""
-    blocks = _warehouse_blocks(executor, dataset)
-    return run_blocks(blocks, config, full=True, by_org=True, by_ocid=True, rates=rates, registers=registers)
+    """All enabled indicators over one warehouse dataset, in adal's format (three states, by organisation).
+
+    ``executor`` must be read-only: workers open the warehouse read-only beside it. With ``sink`` (a
+    folder), per-process results are written there as Parquet instead of being returned."""
+    from adal.indicators.registry import REGISTRY
+
+    spill = Sink(sink, dataset, {code: i.version for code, i in REGISTRY.items()}) if sink else None
+    blocks = _warehouse_rows(executor, dataset)
+    return run_blocks(
+        blocks, config, full=True, by_org=True, by_ocid=True, rates=rates, registers=registers, sink=spill
+    )

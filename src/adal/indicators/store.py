@@ -18,8 +18,10 @@ def store(
     *,
     arguments: str,
     settings: str,
+    shards: dict[str, list[str]] | None = None,
 ) -> int:
-    """Write ``results`` (outcomes by dataset); return the run id."""
+    """Write ``results`` (outcomes by dataset) and the Parquet ``shards`` of records the workers wrote (by
+    dataset); return the run id."""
     import pyarrow as pa
 
     ex = executor
@@ -44,6 +46,12 @@ def store(
                 ex.execute("INSERT INTO flags BY NAME SELECT * FROM _flags")
             finally:
                 ex.connection.unregister("_flags")
+            files = (shards or {}).get(dataset)
+            if files:
+                ex.execute(
+                    "INSERT INTO flags BY NAME SELECT *, ?::INTEGER AS run_id FROM read_parquet(?)",
+                    [run_id, files],
+                )
             meta: list[list[Any]] = [
                 [run_id, dataset, o.code, key, value if math.isfinite(value) else None]
                 for o in outcomes
