@@ -66,6 +66,7 @@ def test_help_lists_the_readme_commands() -> None:
         documented
         == listed
         == {
+            "accuracy",
             "compile",
             "demo",
             "differences",

@@ -167,7 +167,7 @@ def register(app: typer.Typer) -> None:
                 return
             table = Table(title=f"{len(rows)} indicators")
             for column in ("code", "title", "phase", "levels", "version"):
-                table.add_column(column)
+                table.add_column(column, no_wrap=column == "code")
             for row in rows:
                 table.add_row(
                     str(row["code"]),
