@@ -121,6 +121,19 @@ def currency_candidates(
     return ratio, r036, found_r055
 
 
+def first_currency(p: Process) -> str | None:
+    """The first currency of the process's amounts: the tender's value, then its awards', then its bids'."""
+    if p.tender_currency is not None and p.tender_amount is not None:
+        return p.tender_currency
+    for a in p.awards or ():
+        if a.currency is not None and a.amount is not None:
+            return a.currency
+    for b in p.bids or ():
+        if b.currency is not None and b.amount is not None:
+            return b.currency
+    return None
+
+
 def exclusion(p: Process, config: Configuration) -> str | None:
     """Why a process is left out of every indicator, or None."""
     if p.cancelled:
@@ -158,7 +171,7 @@ def fold(processes: Iterable[Process], indicators: list[tuple[Indicator, Any]], 
     out = Folded({indicator.code: [] for indicator, _ in indicators})
     enabled = frozenset(out.pieces)
     config = folding.config
-    need_currency = config.currency is None and bool(enabled & {"R024", "R058", "R036", "R055"})
+    need_currency = config.currency is None
     r055 = next((settings for indicator, settings in indicators if indicator.code == "R055"), None)
     for p in processes:
         why = exclusion(p, config)
@@ -166,7 +179,7 @@ def fold(processes: Iterable[Process], indicators: list[tuple[Indicator, Any]], 
             out.excluded.append((p.ocid, why))
             continue
         if need_currency:
-            found = currency_candidates(p, folding, enabled, r055)
+            found = (*currency_candidates(p, folding, enabled, r055), first_currency(p))
             if any(found):
                 out.currencies.append((p.ocid, found))
         for indicator, settings in indicators:
@@ -186,7 +199,11 @@ def finish(
     """Finalize every indicator over the folds of all processes (in input order)."""
     currency = folding.config.currency
     if currency is None:
-        currency = next((c for _, found in folded.currencies for c in found if c is not None), None)
+        # Cardinal's rule first (the first currency its currency-aware checks meet); where they meet none,
+        # the first currency of any amount, so that adal's own indicators never sum across currencies.
+        currency = next((c for _, found in folded.currencies for c in found[:-1] if c is not None), None)
+    if currency is None:
+        currency = next((found[-1] for _, found in folded.currencies if found[-1] is not None), None)
     ctx = Context(folding.config, folding.full, folding.by_org, folding.cardinal, currency, rates, registers)
     outcomes = []
     for indicator, settings in indicators:
