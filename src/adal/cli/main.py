@@ -8,7 +8,19 @@ import sys
 
 import typer
 
-from adal.cli import accuracy, demo, differences, indicators, ingest, prepare, quarantine, status, synth
+from adal.cli import (
+    accuracy,
+    demo,
+    differences,
+    indicators,
+    ingest,
+    prepare,
+    quarantine,
+    queue,
+    rank,
+    status,
+    synth,
+)
 from adal.cli import compile as compile_command
 from adal.errors import AdalError
 
@@ -30,6 +42,8 @@ COMMANDS = (
     ingest,
     prepare,
     quarantine,
+    queue,
+    rank,
     status,
     synth,
 )

@@ -83,7 +83,12 @@ class Registers:
     owners: dict[str, list[Link]] = field(default_factory=lambda: defaultdict(list))  # company BIN -> links
     posts: dict[str, list[Link]] = field(default_factory=lambda: defaultdict(list))  # body BIN -> posts
     bodies: dict[str, dict[str, Any]] = field(default_factory=dict)  # body BIN -> its row
+    territory: dict[str, dict[str, Any]] = field(
+        default_factory=dict
+    )  # KATO -> its row (regions, cities, districts)
     family: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # IIN -> relatives' IINs
+    # (IIN, relative's IIN) -> what the relative is to the person (spouse, parent, child, sibling), both ways.
+    relations: dict[tuple[str, str], str] = field(default_factory=dict)
     debarments: dict[str, list[Debarment]] = field(default_factory=lambda: defaultdict(list))
     reference_prices: dict[str, tuple[str | None, float]] = field(default_factory=dict)  # code -> (unit, KZT)
     mrp: dict[int, float] = field(default_factory=dict)  # year -> tenge per MRP
@@ -165,6 +170,9 @@ class Registers:
         return out
 
 
+_CONVERSE = {"parent": "child", "child": "parent"}
+
+
 def _opener(path: Path) -> Callable[[], IO[bytes]]:
     return lambda: path.open("rb")
 
@@ -189,11 +197,17 @@ def _add(out: Registers, name: str, row: dict[str, Any]) -> None:
         out.owners[row["company_bin"]].append(Link(row["iin"], row["role"], _span(row), row.get("share")))
     elif name == "bodies":
         out.bodies[row["bin"]] = row
+    elif name == "territory":
+        out.territory[row["kato"]] = row
     elif name == "head_posts":
         out.posts[row["body_bin"]].append(Link(row["iin"], row["post"], _span(row)))
     elif name == "family_links":
         out.family[row["iin"]].add(row["relative_iin"])
         out.family[row["relative_iin"]].add(row["iin"])
+        relation = row.get("relation")
+        if relation:
+            out.relations[(row["iin"], row["relative_iin"])] = relation
+            out.relations[(row["relative_iin"], row["iin"])] = _CONVERSE.get(relation, relation)
     elif name == "debarments":
         out.debarments[row["bin"]].append(Debarment(_span(row), row["reason"], row.get("ocid")))
     elif name == "classifier":

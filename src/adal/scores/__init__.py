@@ -1,0 +1,1 @@
+"""Risk scores, integrity indices, rankings with honest uncertainty, and the review queue."""

@@ -1,0 +1,379 @@
+"""Scores per process and per group (region, buyer, supplier, market; per year and over all years), with
+shrinkage, 90 % intervals, rank intervals and a verdict against peers; stored in the warehouse.
+
+Three indices, 0–100 with 100 the best:
+
+- **integrity** = 100 × (1 − CRI), the CRI being the mean of the process's computable risk components
+  (the CRI-… indicators and single bidding, R018), shrunk per group toward its peers;
+- **competition** = 100 × (1 − single-bid rate), shrunk the same way; the mean number of bidders and the
+  concentration of the group's awarded value (HHI) are shown beside it;
+- **transparency** = 100 × the share of ProACT's key fields the group's processes publish.
+
+Groups are compared within peers: regions with regions, buyers with buyers of the same kind (from the
+bodies register, where known), suppliers with suppliers, markets with markets. The 20 regions (and the
+"republican" group of central bodies) are always listed for a Kazakh dataset, the small ones with wide
+intervals.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from adal.scores import stats
+from adal.scores.frame import ProcessRow, frame
+from adal.warehouse.executor import Executor
+
+LEVELS = ("region", "buyer", "supplier", "market")
+ALL_YEARS = 0  # the period "all years"
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS score_runs (
+    run_id INTEGER, computed_at TIMESTAMP, dataset VARCHAR, weights VARCHAR, currency VARCHAR, processes BIGINT
+);
+CREATE TABLE IF NOT EXISTS process_scores (
+    run_id INTEGER, dataset VARCHAR, ocid VARCHAR, year INTEGER, region VARCHAR, buyer VARCHAR, buyer_kind VARCHAR,
+    supplier VARCHAR, market VARCHAR, amount DOUBLE, currency VARCHAR, tenderers BIGINT, single_bid DOUBLE,
+    cri DOUBLE, integrity DOUBLE, competition DOUBLE, transparency DOUBLE, components VARCHAR
+);
+CREATE TABLE IF NOT EXISTS group_scores (
+    run_id INTEGER, dataset VARCHAR, level VARCHAR, subject_id VARCHAR, subject_name VARCHAR, peer_group VARCHAR,
+    year INTEGER, processes BIGINT, amount DOUBLE,
+    integrity DOUBLE, integrity_low DOUBLE, integrity_high DOUBLE, cri_raw DOUBLE,
+    competition DOUBLE, competition_low DOUBLE, competition_high DOUBLE, single_bid_raw DOUBLE,
+    mean_bidders DOUBLE, hhi DOUBLE, transparency DOUBLE,
+    rank INTEGER, rank_low INTEGER, rank_high INTEGER, ranked INTEGER, verdict VARCHAR, change DOUBLE,
+    components VARCHAR, top_processes VARCHAR, contributors VARCHAR
+);
+"""
+
+
+@dataclass
+class Group:
+    level: str
+    subject: str
+    name: str | None
+    peer_group: str
+    year: int
+    rows: list[ProcessRow] = field(default_factory=list)
+
+
+@dataclass
+class GroupScore:
+    group: Group
+    values: dict[str, Any]
+
+
+def _key_of(level: str) -> Callable[[ProcessRow], str | None]:
+    return {
+        "region": lambda r: r.region,
+        "buyer": lambda r: r.buyer,
+        "supplier": lambda r: r.supplier,
+        "market": lambda r: r.market,
+    }[level]
+
+
+def _peer_of(level: str, row: ProcessRow) -> str:
+    if level == "buyer":
+        return row.buyer_kind or "buyers"
+    return {"region": "regions", "supplier": "suppliers", "market": "markets"}[level]
+
+
+def groups(
+    rows: list[ProcessRow], level: str, names: dict[str, str], listed: Iterable[str] = ()
+) -> list[Group]:
+    """The groups of ``level``, per year and over all years (``listed`` subjects appear even without processes)."""
+    key = _key_of(level)
+    found: dict[tuple[str, int], Group] = {}
+    for row in rows:
+        subject = key(row)
+        if subject is None:
+            continue
+        name = names.get(subject) or (
+            row.buyer_name if level == "buyer" else row.supplier_name if level == "supplier" else None
+        )
+        for year in {ALL_YEARS, row.year} - {None}:
+            assert year is not None
+            g = found.get((subject, year))
+            if g is None:
+                g = found[(subject, year)] = Group(level, subject, name, _peer_of(level, row), year)
+            g.rows.append(row)
+    years = {y for _, y in found}
+    for subject in listed:
+        for year in years or {ALL_YEARS}:
+            if (subject, year) not in found:
+                found[(subject, year)] = Group(level, subject, names.get(subject), "regions", year)
+    return sorted(found.values(), key=lambda g: (g.year, g.subject))
+
+
+def score_groups(all_groups: list[Group], *, replicates: int = 200, seed: int = 0) -> list[GroupScore]:
+    """Shrunk indices, intervals, ranks with intervals, and verdicts, per (peer group, year)."""
+    by_peers: dict[tuple[str, int], list[Group]] = defaultdict(list)
+    for g in all_groups:
+        by_peers[(g.peer_group, g.year)].append(g)
+    out: list[GroupScore] = []
+    for (_, _year), peers in sorted(by_peers.items()):
+        risk = [np.array([c for r in g.rows if (c := r.cri) is not None]) for g in peers]
+        single = [np.array([r.single_bid for r in g.rows if r.single_bid is not None]) for g in peers]
+        risk_prior = stats.fit_prior([float(a.sum()) for a in risk], [len(a) for a in risk])
+        single_prior = stats.fit_prior([float(a.sum()) for a in single], [len(a) for a in single])
+        ranks = stats.rank_intervals(risk, risk_prior, replicates=replicates, seed=seed)
+        for g, r_values, s_values, ranked in zip(peers, risk, single, ranks, strict=True):
+            cri = stats.shrink(float(r_values.sum()), len(r_values), risk_prior)
+            sb = stats.shrink(float(s_values.sum()), len(s_values), single_prior)
+            values: dict[str, Any] = {
+                "processes": len(g.rows),
+                "amount": sum(r.amount for r in g.rows if r.amount is not None) if g.rows else None,
+                "integrity": 100 * (1 - cri.mean),
+                "integrity_low": 100 * (1 - cri.high),
+                "integrity_high": 100 * (1 - cri.low),
+                "cri_raw": cri.raw,
+                "competition": 100 * (1 - sb.mean),
+                "competition_low": 100 * (1 - sb.high),
+                "competition_high": 100 * (1 - sb.low),
+                "single_bid_raw": sb.raw,
+                "mean_bidders": _mean([float(r.tenderers) for r in g.rows if r.tenderers is not None]),
+                "hhi": _hhi(g.rows),
+                "transparency": _percent(_mean([r.transparency for r in g.rows])),
+                "rank": ranked.rank,
+                "rank_low": ranked.low,
+                "rank_high": ranked.high,
+                "ranked": len(peers),
+                "verdict": _verdict(cri, risk_prior, len(r_values)),
+                "components": _components(g.rows),
+                "top_processes": _top(g.rows),
+                "contributors": _contributors(g) if g.level == "region" else [],
+            }
+            out.append(GroupScore(g, values))
+    _changes(out)
+    return out
+
+
+def _verdict(cri: stats.Shrunk, prior: stats.Prior, n: int) -> str:
+    if n == 0:
+        return "no processes with a risk score"
+    # Risk higher than peers means integrity lower than peers.
+    return {
+        "higher than peers": "riskier than peers",
+        "lower than peers": "less risky than peers",
+    }.get(stats.verdict(cri, prior.mean), "not distinguishable from peers")
+
+
+def _percent(value: float | None) -> float | None:
+    return None if value is None else 100 * value
+
+
+def _mean(values: list[float]) -> float | None:
+    return sum(values) / len(values) if values else None
+
+
+def _hhi(rows: list[ProcessRow]) -> float | None:
+    """Concentration of the group's awarded value among suppliers: sum of squared shares (0–1)."""
+    totals: dict[str, float] = defaultdict(float)
+    for r in rows:
+        if r.supplier is not None and r.amount is not None and r.amount > 0:
+            totals[r.supplier] += r.amount
+    whole = sum(totals.values())
+    if whole <= 0:
+        return None
+    return sum((v / whole) ** 2 for v in totals.values())
+
+
+def _components(rows: list[ProcessRow]) -> dict[str, dict[str, float]]:
+    """Per CRI component: processes computable, and the mean score among them."""
+    sums: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
+    for r in rows:
+        for code, value in r.components.items():
+            sums[code][0] += 1
+            sums[code][1] += value
+    return {code: {"computable": n, "mean": total / n} for code, (n, total) in sorted(sums.items())}
+
+
+def _top(rows: list[ProcessRow], n: int = 5) -> list[dict[str, Any]]:
+    """The processes that drive the group's risk: risk × money at stake (risk alone where no amount)."""
+    scored = [(r, r.cri or 0.0) for r in rows if r.cri]
+    scored.sort(key=lambda item: (-(item[1] * (item[0].amount or 0.0)), -item[1], item[0].ocid))
+    return [
+        {
+            "ocid": r.ocid,
+            "cri": round(cri, 4),
+            "amount": r.amount,
+            "components": sorted(c for c, v in r.components.items() if v > 0),
+        }
+        for r, cri in scored[:n]
+    ]
+
+
+def _contributors(g: Group, n: int = 5) -> list[dict[str, Any]]:
+    """The buyers of a region that carry its risk: their share of the region's summed process risk."""
+    totals: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
+    names: dict[str, str | None] = {}
+    for r in g.rows:
+        if r.buyer is None or r.cri is None:
+            continue
+        totals[r.buyer][0] += r.cri
+        totals[r.buyer][1] += 1
+        names[r.buyer] = r.buyer_name
+    whole = sum(t for t, _ in totals.values())
+    ordered = sorted(totals.items(), key=lambda item: (-item[1][0], item[0]))[:n]
+    return [
+        {"buyer": b, "name": names[b], "processes": int(k), "share_of_risk": (t / whole) if whole else None}
+        for b, (t, k) in ordered
+    ]
+
+
+def _changes(scores: list[GroupScore]) -> None:
+    """Each yearly score's change in integrity against the same subject's previous year."""
+    by_key = {(s.group.level, s.group.subject, s.group.year): s for s in scores}
+    for s in scores:
+        s.values["change"] = None
+        if s.group.year == ALL_YEARS:
+            continue
+        before = by_key.get((s.group.level, s.group.subject, s.group.year - 1))
+        if before is not None and before.values["processes"] and s.values["processes"]:
+            s.values["change"] = s.values["integrity"] - before.values["integrity"]
+
+
+def region_names(registers: Any) -> tuple[dict[str, str], list[str]]:
+    """Names of the regions (and the republican group), and the 20 regions + republican that are always listed."""
+    names: dict[str, str] = {"republican": "Central (republican) bodies"}
+    listed: list[str] = []
+    for kato, row in getattr(registers, "territory", {}).items():
+        if row.get("kind") in {"region", "city"}:
+            names[kato] = row.get("name_en") or row.get("name_ru") or kato
+            listed.append(kato)
+    if listed:
+        listed.append("republican")
+    return names, sorted(listed)
+
+
+@dataclass
+class ScoreRun:
+    run_id: int
+    datasets: dict[str, int]  # processes per dataset
+
+
+def compute(path: str, *, only: str | None = None, replicates: int = 200, seed: int = 0) -> ScoreRun:
+    """Score every dataset (or ``only``) of the warehouse at ``path`` and store the scores in one transaction."""
+    from adal.errors import UsageError
+    from adal.indicators.registers import Registers
+
+    with Executor(path, read_only=True) as ex:
+        datasets = [r[0] for r in ex.query("SELECT DISTINCT dataset FROM processes ORDER BY 1")]
+        if only is not None:
+            if only not in datasets:
+                raise UsageError(f"{path}: no dataset {only!r} (datasets: {', '.join(datasets) or 'none'})")
+            datasets = [only]
+        registers = Registers.from_warehouse(ex)
+        computed = {}
+        for dataset in datasets:
+            rows, currency = frame(ex, dataset, registers)
+            names, listed = region_names(registers)
+            kazakh = any(r.region in names for r in rows)
+            scored: list[GroupScore] = []
+            for level in LEVELS:
+                level_groups = groups(
+                    rows,
+                    level,
+                    names if level == "region" else {},
+                    listed if level == "region" and kazakh else (),
+                )
+                scored.extend(score_groups(level_groups, replicates=replicates, seed=seed))
+            computed[dataset] = (rows, currency, scored)
+    with Executor(path) as ex:
+        ex.connection.execute(SCHEMA)
+        ex.execute("BEGIN TRANSACTION")
+        try:
+            run_id = int(ex.scalar("SELECT coalesce(max(run_id), 0) + 1 FROM score_runs"))
+            for dataset, (rows, currency, scored) in computed.items():
+                for table in ("process_scores", "group_scores", "score_runs"):
+                    ex.execute(f"DELETE FROM {table} WHERE dataset = ?", [dataset])
+                ex.execute(
+                    "INSERT INTO score_runs VALUES (?, now(), ?, 'equal', ?, ?)",
+                    [run_id, dataset, currency, len(rows)],
+                )
+                _insert(ex, "process_scores", [_process_record(run_id, dataset, currency, r) for r in rows])
+                _insert(ex, "group_scores", [_group_record(run_id, dataset, s) for s in scored])
+            ex.execute("COMMIT")
+        except BaseException:
+            ex.execute("ROLLBACK")
+            raise
+    return ScoreRun(run_id, {d: len(c[0]) for d, c in computed.items()})
+
+
+def _process_record(run_id: int, dataset: str, currency: str | None, r: ProcessRow) -> tuple[Any, ...]:
+    cri = r.cri
+    return (
+        run_id, dataset, r.ocid, r.year, r.region, r.buyer, r.buyer_kind, r.supplier, r.market, r.amount, currency,
+        r.tenderers, r.single_bid, cri, None if cri is None else 100 * (1 - cri),
+        None if r.single_bid is None else 100 * (1 - r.single_bid), 100 * r.transparency, json.dumps(r.components),
+    )  # fmt: skip
+
+
+def _group_record(run_id: int, dataset: str, s: GroupScore) -> tuple[Any, ...]:
+    g, v = s.group, s.values
+    return (
+        run_id, dataset, g.level, g.subject, g.name, g.peer_group, g.year, v["processes"], v["amount"],
+        v["integrity"], v["integrity_low"], v["integrity_high"], v["cri_raw"],
+        v["competition"], v["competition_low"], v["competition_high"], v["single_bid_raw"],
+        v["mean_bidders"], v["hhi"], v["transparency"], v["rank"], v["rank_low"], v["rank_high"], v["ranked"],
+        v["verdict"], v["change"], json.dumps(v["components"]), json.dumps(v["top_processes"]),
+        json.dumps(v["contributors"], ensure_ascii=False),
+    )  # fmt: skip
+
+
+def _insert(ex: Executor, table: str, rows: list[tuple[Any, ...]]) -> None:
+    if not rows:
+        return
+    import pyarrow as pa
+
+    names = [
+        r[0]
+        for r in ex.query(
+            f"SELECT column_name FROM information_schema.columns WHERE table_name = '{table}' ORDER BY ordinal_position"
+        )
+    ]
+    data = pa.table(
+        {name: pa.array(list(column)) for name, column in zip(names, zip(*rows, strict=True), strict=True)}
+    )
+    ex.connection.register("_rows", data)
+    try:
+        ex.execute(f"INSERT INTO {table} SELECT * FROM _rows")
+    finally:
+        ex.connection.unregister("_rows")
+
+
+def ensure(path: str, console: Any = None) -> None:
+    """Score the warehouse when it has no scores, or when its flags are newer than its scores; compute the
+    flags first when it has none. Says what it does on ``console``."""
+    from adal.indicators import settings as settings_module
+    from adal.indicators.registry import REGISTRY
+    from adal.indicators.warehouse import compute as compute_flags
+
+    with Executor(path, read_only=True) as ex:
+        if not ex.scalar("SELECT count(*) FROM processes"):
+            from adal.errors import UsageError
+
+            raise UsageError(f"{path}: the warehouse holds no processes; run `adal ingest PATH` first")
+        flags_at = (
+            ex.scalar("SELECT max(finished_at) FROM indicator_runs")
+            if ex.has_table("indicator_runs")
+            else None
+        )
+        scores_at = (
+            ex.scalar("SELECT max(computed_at) FROM score_runs") if ex.has_table("score_runs") else None
+        )
+    if flags_at is None:
+        if console is not None:
+            console.print(f"adal: {path} has no flags yet: running every indicator first (adal indicators)")
+        versions = {code: i.version for code, i in REGISTRY.items()}
+        compute_flags(path, settings_module.defaults(list(REGISTRY)), versions, arguments="scores")
+    if scores_at is None or flags_at is None or scores_at < flags_at:
+        if console is not None:
+            console.print(f"adal: scoring {path} (indices, intervals, ranks)")
+        compute(path)

@@ -1,0 +1,205 @@
+"""One row per contracting process with what the scores need: when, where, who bought, who won, what market,
+how much, how many bid, which key fields were published, and the risk components the indicators found.
+
+Built in SQL over the canonical tables and the stored flags (run ``adal indicators`` first), one dataset at
+a time: processes of different publishers, currencies or worlds are never mixed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from adal.warehouse.executor import Executor
+
+# Single bidding is the outcome GTI calibrates against, and a CRI component itself (R018: one tenderer in a
+# competitive procedure). The other components are adal's CRI-… indicators, whichever are registered.
+SINGLE_BID = "R018"
+
+# ProACT's transparency list, as canonical columns: a process scores the share of these it publishes.
+TRANSPARENCY_FIELDS = (
+    "title",
+    "procurement_method",
+    "tender_value",
+    "tender_period_start",
+    "tender_period_end",
+    "bidders",
+    "buyer_identifier",
+    "award_date",
+    "award_value",
+    "supplier_identifier",
+    "contract_value",
+    "item_classification",
+)
+
+FRAME_SQL = """
+WITH main_currency AS (
+    SELECT value_currency AS currency FROM awards
+    WHERE dataset = $1 AND value_currency IS NOT NULL AND value_amount IS NOT NULL
+    GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1
+), active AS (
+    SELECT a.ocid, a.award_id, a.date, a.value_amount, a.value_currency
+    FROM awards a WHERE a.dataset = $1 AND coalesce(a.status, 'active') = 'active'
+), awarded AS (
+    SELECT ocid, min(date) AS first_award,
+           sum(value_amount) FILTER (WHERE value_currency = (SELECT currency FROM main_currency)) AS amount,
+           count(*) FILTER (WHERE value_amount IS NOT NULL) AS valued
+    FROM active GROUP BY ocid
+), winners AS (
+    SELECT s.ocid, s.org_key, s.name,
+           row_number() OVER (PARTITION BY s.ocid ORDER BY a.value_amount DESC NULLS LAST, s.award_position, s.party_id) AS n
+    FROM award_suppliers s JOIN active a ON a.ocid = s.ocid AND a.award_id IS NOT DISTINCT FROM s.award_id
+    WHERE s.dataset = $1
+), buyer AS (
+    SELECT pa.ocid, pa.org_key, pa.name, pa.region,
+           row_number() OVER (PARTITION BY pa.ocid ORDER BY pa.position) AS n
+    FROM parties pa JOIN processes p ON p.dataset = pa.dataset AND p.ocid = pa.ocid AND p.buyer_party_id = pa.party_id
+    WHERE pa.dataset = $1
+), market AS (
+    SELECT ocid, arg_min(classification_id, position) AS classification
+    FROM items WHERE dataset = $1 AND classification_id IS NOT NULL GROUP BY ocid
+), bidders AS (
+    SELECT ocid, count(DISTINCT org_key) AS tenderers FROM bid_tenderers WHERE dataset = $1 GROUP BY ocid
+), contracted AS (
+    SELECT ocid, bool_or(value_amount IS NOT NULL) AS valued FROM contracts WHERE dataset = $1 GROUP BY ocid
+)
+SELECT
+    p.ocid,
+    coalesce(try_cast(substr(w.first_award, 1, 4) AS INTEGER), try_cast(substr(p.tender_period_start, 1, 4) AS INTEGER),
+             try_cast(substr(p.date, 1, 4) AS INTEGER)) AS year,
+    b.org_key AS buyer, coalesce(b.name, p.buyer_name) AS buyer_name, b.region AS buyer_region,
+    win.org_key AS supplier, win.name AS supplier_name,
+    m.classification,
+    coalesce(w.amount, CASE WHEN p.value_currency = (SELECT currency FROM main_currency) THEN p.value_amount END) AS amount,
+    (SELECT currency FROM main_currency) AS currency,
+    coalesce(bd.tenderers, p.number_of_tenderers) AS tenderers,
+    p.procurement_method,
+    p.title IS NOT NULL AS title,
+    p.procurement_method IS NOT NULL AS procurement_method_known,
+    p.value_amount IS NOT NULL AS tender_value,
+    p.tender_period_start IS NOT NULL AS tender_period_start,
+    p.tender_period_end IS NOT NULL AS tender_period_end,
+    (bd.tenderers IS NOT NULL OR p.number_of_tenderers IS NOT NULL) AS bidders,
+    b.org_key IS NOT NULL AND b.org_key LIKE '%-%' AS buyer_identifier,
+    w.first_award IS NOT NULL AS award_date,
+    coalesce(w.valued, 0) > 0 AS award_value,
+    win.org_key IS NOT NULL AND win.org_key LIKE '%-%' AS supplier_identifier,
+    coalesce(c.valued, false) AS contract_value,
+    m.classification IS NOT NULL AS item_classification
+FROM processes p
+LEFT JOIN awarded w ON w.ocid = p.ocid
+LEFT JOIN (SELECT * FROM winners WHERE n = 1) win ON win.ocid = p.ocid
+LEFT JOIN (SELECT * FROM buyer WHERE n = 1) b ON b.ocid = p.ocid
+LEFT JOIN market m ON m.ocid = p.ocid
+LEFT JOIN bidders bd ON bd.ocid = p.ocid
+LEFT JOIN contracted c ON c.ocid = p.ocid
+WHERE p.dataset = $1
+ORDER BY p.ocid
+"""
+
+COMPONENTS_SQL = """
+SELECT f.subject_id AS ocid, f.code, f.state, f.value
+FROM flags f
+WHERE f.dataset = $1 AND f.subject_type = 'process' AND (f.code LIKE 'CRI-%' OR f.code = $2)
+  AND f.run_id = (SELECT max(run_id) FROM flags WHERE dataset = $1)
+"""
+
+
+@dataclass
+class ProcessRow:
+    ocid: str
+    year: int | None
+    buyer: str | None
+    buyer_name: str | None
+    region: str  # KATO of the buyer's region, "republican" for central bodies, or the address region, or "unknown"
+    buyer_kind: str | None  # from the bodies register
+    supplier: str | None
+    supplier_name: str | None
+    market: str | None  # the first item's classification division (two characters)
+    amount: float | None  # awarded (else estimated) value in the dataset's main currency
+    tenderers: int | None
+    transparency: float  # share of TRANSPARENCY_FIELDS published
+    components: dict[str, float]  # CRI component -> risk score in [0, 1] (computable ones only)
+    single_bid: float | None  # 1 single bid, 0 several, None not computable
+
+    @property
+    def cri(self) -> float | None:
+        """The Corruption Risk Index of the process: the mean of its computable components (equal weights)."""
+        if not self.components:
+            return None
+        return sum(self.components.values()) / len(self.components)
+
+    def weighted_cri(self, weights: dict[str, float]) -> float | None:
+        usable = {c: v for c, v in self.components.items() if weights.get(c, 0) > 0}
+        total = sum(weights[c] for c in usable)
+        if not usable or total <= 0:
+            return self.cri
+        return sum(weights[c] * v for c, v in usable.items()) / total
+
+
+def component_score(state: str, value: float | None) -> float | None:
+    """A flag as a CRI component score: not flagged 0; flagged its value when that is a band score in
+    [0, 1], else 1 (days, shares and counts are measures, not scores); not computable: no score."""
+    if state == "not_flagged":
+        return 0.0
+    if state != "flagged":
+        return None
+    if value is not None and 0.0 <= value <= 1.0:
+        return float(value) if value > 0 else 1.0
+    return 1.0
+
+
+def frame(executor: Executor, dataset: str, registers: Any = None) -> tuple[list[ProcessRow], str | None]:
+    """The processes of ``dataset`` with what the scores need, and the dataset's main currency."""
+    from adal.indicators.registers import bin_of
+
+    components: dict[str, dict[str, float]] = {}
+    single: dict[str, float] = {}
+    if executor.has_table("flags"):
+        for ocid, code, state, value in executor.query(COMPONENTS_SQL, [dataset, SINGLE_BID]):
+            score = component_score(state, value)
+            if score is None:
+                continue
+            components.setdefault(ocid, {})[code] = score
+            if code == SINGLE_BID:
+                single[ocid] = 1.0 if state == "flagged" else 0.0
+    bodies = registers.bodies if registers is not None else {}
+    rows = []
+    currency = None
+    for record in executor.connection.execute(FRAME_SQL, [dataset]).fetchall():
+        (ocid, year, buyer, buyer_name, buyer_region, supplier, supplier_name, classification, amount, currency,
+         tenderers, _method, *published) = record  # fmt: skip
+        body = bodies.get(bin_of(buyer) or "") if buyer else None
+        if body is not None:
+            region = body.get("region_kato") or (
+                "republican" if body.get("level") == "republican" else "unknown"
+            )
+            kind = body.get("kind")
+        else:
+            region, kind = (buyer_region or "unknown"), None
+        rows.append(
+            ProcessRow(
+                ocid,
+                year,
+                buyer,
+                buyer_name,
+                region,
+                kind,
+                supplier,
+                supplier_name,
+                _division(classification),
+                amount,
+                tenderers,
+                sum(bool(v) for v in published) / len(published),
+                components.get(ocid, {}),
+                single.get(ocid),
+            )
+        )
+    return rows, currency
+
+
+def _division(classification: str | None) -> str | None:
+    """The market of a classification code: its first two characters (CPV, UNSPSC, ENS TRU divisions)."""
+    if not classification:
+        return None
+    return classification.strip()[:2] or None
