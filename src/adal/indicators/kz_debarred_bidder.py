@@ -80,12 +80,13 @@ class KzDebarredBidder(Indicator):
             found: list[dict[str, Any]] = []
             missing: str | None = None
             for take in piece:
+                who = f"{'bid by' if take.role == 'bid' else 'award to'} {take.raw!r}"
                 if take.bin is None:
-                    missing = missing or f"{take.role} by {take.raw!r}: no KZ-BIN identifier"
+                    missing = missing or f"{who}: no KZ-BIN identifier"
                     continue
                 when = day(take.date)
                 if when is None:
-                    missing = missing or f"{take.role} by {take.raw!r}: no date"
+                    missing = missing or f"{who}: no date"
                     continue
                 entry = registers.debarred(take.bin, when)
                 if entry is None:
