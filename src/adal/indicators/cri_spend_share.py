@@ -18,7 +18,8 @@ from adal.indicators.facts import Process
 @dataclass(frozen=True)
 class CriSpendShareSettings(Settings):
     threshold: float = 0.5  # flag a supplier holding at least this share of a buyer's awarded value in a year
-    minimum_awards: int = 10  # buyer-years with fewer active awards (in the main currency) are not judged
+    minimum_awards: int = 5  # buyer-years with fewer active awards (in the main currency) are not judged
+    minimum_supplier_awards: int = 2  # a supplier's share counts when it won at least this many of them
 
 
 def main_currency(ctx: Context, pieces: list[tuple[str, Any]]) -> str | None:
@@ -76,6 +77,7 @@ class CriSpendShare(Indicator):
         totals: dict[tuple[str, int], float] = defaultdict(float)
         counts: dict[tuple[str, int], int] = defaultdict(int)
         spent: dict[tuple[str, int], dict[str, float]] = defaultdict(lambda: defaultdict(float))
+        won: dict[tuple[str, int], dict[str, int]] = defaultdict(lambda: defaultdict(int))
         usable: list[tuple[str, str, list[tuple[str | None, float, int]], str | None]] = []
         for ocid, piece in pieces:
             if isinstance(piece, str):
@@ -98,88 +100,83 @@ class CriSpendShare(Indicator):
                 counts[key] += 1
                 if supplier is not None:
                     spent[key][supplier] += value
+                    won[key][supplier] += 1
                 kept.append((supplier, value, awarded.year))
             usable.append((ocid, buyer, kept, None if kept else why))
         minimum, threshold = settings.minimum_awards, settings.threshold
+        repeated = settings.minimum_supplier_awards
 
         def judged(key: tuple[str, int]) -> bool:
             return counts[key] >= minimum and totals[key] > 0
 
-        # Processes: the share of the buyer-year its winner holds.
+        def rank(key: tuple[str, int], supplier: str) -> tuple[bool, float]:
+            """(whether it flags, the share): the share must reach the threshold over repeated awards."""
+            share = spent[key][supplier] / totals[key]
+            return share >= threshold and won[key][supplier] >= repeated, share
+
+        def evidence(key: tuple[str, int], supplier: str) -> dict[str, Any]:
+            return {
+                "buyer": key[0],
+                "year": key[1],
+                "supplier": supplier,
+                "supplier_year_total": spent[key][supplier],
+                "supplier_year_awards": won[key][supplier],
+                "buyer_year_total": totals[key],
+                "buyer_year_awards": counts[key],
+                "threshold": threshold,
+                "minimum_supplier_awards": repeated,
+            }
+
+        def decide(level: Level, subject: str, key: tuple[str, int], supplier: str) -> Result | None:
+            hit, share = rank(key, supplier)
+            if hit:
+                return flagged(level, subject, share, **evidence(key, supplier))
+            return not_flagged(level, subject, share, **evidence(key, supplier)) if ctx.full else None
+
+        results: list[Result | None] = []
+        # Processes: the share of the buyer-year its winners hold.
         for ocid, buyer, kept, why in usable:
             if why is not None:
                 if ctx.full:
-                    out.results.append(not_computable(Level.process, ocid, why))
+                    results.append(not_computable(Level.process, ocid, why))
                 continue
-            best: tuple[float, str, int] | None = None
+            best: tuple[tuple[bool, float], tuple[str, int], str] | None = None
             small = None
             for supplier, _, year in kept:
                 key = (buyer, year)
                 if not judged(key):
                     small = small or f"buyer has {counts[key]} award(s) in {year}, fewer than {minimum}"
                     continue
-                if supplier is None:
-                    continue
-                share = spent[key][supplier] / totals[key]
-                if best is None or share > best[0]:
-                    best = (share, supplier, year)
+                if supplier is not None and (best is None or rank(key, supplier) > best[0]):
+                    best = (rank(key, supplier), key, supplier)
             if best is None:
                 if ctx.full:
-                    reason = small or "no active award to a single supplier"
-                    out.results.append(not_computable(Level.process, ocid, reason))
+                    results.append(
+                        not_computable(Level.process, ocid, small or "no active award to a single supplier")
+                    )
                 continue
-            share, supplier, year = best
-            evidence = self._evidence(buyer, year, supplier, totals, counts, spent, threshold)
-            if share >= threshold:
-                out.results.append(flagged(Level.process, ocid, share, **evidence))
-            elif ctx.full:
-                out.results.append(not_flagged(Level.process, ocid, share, **evidence))
-        # Buyers and suppliers: their largest share in any judged buyer-year.
-        top: dict[tuple[Level, str], tuple[float, str, str, int]] = {}
+            results.append(decide(Level.process, ocid, best[1], best[2]))
+        # Buyers and suppliers: their largest share in any judged buyer-year (one that flags first).
+        top: dict[tuple[Level, str], tuple[tuple[bool, float], tuple[str, int], str]] = {}
         small_years: dict[tuple[Level, str], tuple[str, int]] = {}
         for key in sorted(totals):
-            buyer, year = key
-            for supplier, value in sorted(spent[key].items()):
-                for subject in ((Level.buyer, buyer), (Level.tenderer, supplier)):
-                    if not judged(key):
-                        small_years.setdefault(subject, key)
-                        continue
-                    share = value / totals[key]
-                    if subject not in top or share > top[subject][0]:
-                        top[subject] = (share, buyer, supplier, year)
-            if not spent[key] and not judged(key):
-                small_years.setdefault((Level.buyer, buyer), key)
-        results: list[Result] = []
-        for subject, (share, buyer, supplier, year) in sorted(top.items()):
-            evidence = self._evidence(buyer, year, supplier, totals, counts, spent, threshold)
-            if share >= threshold:
-                results.append(flagged(subject[0], subject[1], share, **evidence))
-            elif ctx.full:
-                results.append(not_flagged(subject[0], subject[1], share, **evidence))
+            for who in [(Level.buyer, key[0])] + [(Level.tenderer, s) for s in sorted(spent[key])]:
+                if not judged(key):
+                    small_years.setdefault(who, key)
+                    continue
+                suppliers = sorted(spent[key]) if who[0] is Level.buyer else [who[1]]
+                for supplier in suppliers:
+                    ranked = rank(key, supplier)
+                    if who not in top or ranked > top[who][0]:
+                        top[who] = (ranked, key, supplier)
+        for (level, subject), (_, key, supplier) in sorted(top.items()):
+            results.append(decide(level, subject, key, supplier))
         if ctx.full:
-            for subject, (buyer, year) in sorted(small_years.items()):
-                if subject not in top:
-                    reason = f"fewer than {minimum} awards in every buyer-year (e.g. {counts[(buyer, year)]} in {year})"
-                    results.append(not_computable(subject[0], subject[1], reason))
-        out.results.extend(results)
+            for (level, subject), key in sorted(small_years.items()):
+                if (level, subject) not in top:
+                    reason = (
+                        f"fewer than {minimum} awards in every buyer-year (e.g. {counts[key]} in {key[1]})"
+                    )
+                    results.append(not_computable(level, subject, reason))
+        out.results.extend(r for r in results if r is not None)
         return out
-
-    @staticmethod
-    def _evidence(
-        buyer: str,
-        year: int,
-        supplier: str,
-        totals: dict[tuple[str, int], float],
-        counts: dict[tuple[str, int], int],
-        spent: dict[tuple[str, int], dict[str, float]],
-        threshold: float,
-    ) -> dict[str, Any]:
-        return {
-            "buyer": buyer,
-            "year": year,
-            "supplier": supplier,
-            "supplier_year_total": spent[(buyer, year)][supplier],
-            "buyer_year_total": totals[(buyer, year)],
-            "buyer_year_awards": counts[(buyer, year)],
-            "threshold": threshold,
-        }
