@@ -4,6 +4,11 @@ named like a code is registered here, and each registered indicator has a method
 from __future__ import annotations
 
 from adal.indicators.base import Indicator
+from adal.indicators.cri_benford import CriBenford
+from adal.indicators.cri_new_company import CriNewCompany
+from adal.indicators.cri_spend_share import CriSpendShare
+from adal.indicators.cri_tax_haven import CriTaxHaven
+from adal.indicators.kz_debarred_bidder import KzDebarredBidder
 from adal.indicators.r003 import R003
 from adal.indicators.r018 import R018
 from adal.indicators.r024 import R024
@@ -33,6 +38,12 @@ INDICATORS: tuple[Indicator, ...] = (
     R048(),
     R055(),
     R058(),
+    # ind2
+    CriTaxHaven(),
+    CriNewCompany(),
+    CriSpendShare(),
+    CriBenford(),
+    KzDebarredBidder(),
 )
 REGISTRY: dict[str, Indicator] = {i.code: i for i in INDICATORS}
 
