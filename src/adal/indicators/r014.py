@@ -18,7 +18,7 @@ _LAW_2024_NS = rfc3339_ns("2025-01-01T00:00:00+05:00") or 0  # in force from the
 @dataclass(frozen=True)
 class R014Settings(Settings):
     tender_days_2015: int = 15  # tenders and auctions announced until 2024-12-31
-    tender_days_2024: int = 10  # tenders and auctions announced from 2025-01-01
+    tender_days_2024: int = 7  # tenders and auctions announced from 2025-01-01 (as practised; see the page)
     price_offers_days_2015: int = 5  # requests for price offers announced until 2024-12-31
     price_offers_days_2024: int = 2  # requests for price offers announced from 2025-01-01
     price_offers_details: frozenset[str] = frozenset(
