@@ -76,6 +76,10 @@ class R049(Indicator):
             day = th.day_of(a.date)
             if day is None:
                 continue
+            if not full and a.currency == settings.currency:
+                limit = th.threshold_on(day, settings)
+                if limit is None or not th.band(a.amount, limit, settings.margin):
+                    continue  # cannot be part of a run: nothing to keep
             item_class = th.item_class(objects(raw, "items"), settings.digits) or tender_class
             if item_class is None and settings.same_class:
                 continue
