@@ -46,6 +46,7 @@ class R002(Indicator):
         "tender.procurementMethod",
     )
     settings = R002Settings
+    cardinal = False
 
     def fold(self, ctx: Folding, p: Process, settings: Any) -> Any:
         full = ctx.full

@@ -45,6 +45,7 @@ class R010(PerProcess):
         "tender.procurementMethodRationaleClassifications",
     )
     settings = R010Settings
+    cardinal = False
 
     def fold(self, ctx: Folding, p: Process, settings: Any) -> Any:
         full = ctx.full

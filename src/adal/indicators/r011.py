@@ -53,6 +53,7 @@ class R011(Indicator):
         "tender.procurementMethod",
     )
     settings = R011Settings
+    cardinal = False
 
     def fold(self, ctx: Folding, p: Process, settings: Any) -> Any:
         full = ctx.full

@@ -39,6 +39,7 @@ class R013(Indicator):
     levels = (Level.buyer,)
     fields = ("buyer.id", "tender.procurementMethod")
     settings = R013Settings
+    cardinal = False
 
     def fold(self, ctx: Folding, p: Process, settings: Any) -> Any:
         if p.buyer is None or p.method is None:

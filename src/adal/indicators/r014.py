@@ -50,6 +50,7 @@ class R014(PerProcess):
         "tender.bidOpening.date",
     )
     settings = R014Settings
+    cardinal = False
 
     def fold(self, ctx: Folding, p: Process, settings: Any) -> Any:
         full = ctx.full

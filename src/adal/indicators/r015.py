@@ -45,6 +45,7 @@ class R015(Indicator):
         "awards.date",
     )
     settings = R015Settings
+    cardinal = False
 
     def fold(self, ctx: Folding, p: Process, settings: Any) -> Any:
         full = ctx.full

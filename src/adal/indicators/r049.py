@@ -55,6 +55,7 @@ class R049(Indicator):
         "tender.items.classification.id",
     )
     settings = R049Settings
+    cardinal = False
 
     def fold(self, ctx: Folding, p: Process, settings: Any) -> Any:
         full = ctx.full
