@@ -19,6 +19,19 @@ from adal.indicators.facts import Process, get, number, objects, text
 LAW_2024_FROM = dt.date(2025, 1, 1)
 
 
+def _price_offers_mrp() -> dict[str, int]:
+    """The request-for-price-offers limit in MRP under each law, from ``law.json`` (the settings' defaults)."""
+    from adal.synth import data
+
+    method = next(m for m in data.load("law")["methods"] if m["code"] == "price_offers")
+    return {p["law"]: int(p["max_mrp"]) for p in method["periods"]}
+
+
+_LIMITS = _price_offers_mrp()
+PRICE_OFFERS_MRP_2015 = _LIMITS["434-V"]  # 4,000 MRP (the 2015 law as amended; not verified)
+PRICE_OFFERS_MRP_2024 = _LIMITS["106-VIII"]  # 8,000 MRP (2024 law art. 10 p. 4)
+
+
 @dataclass(frozen=True)
 class Threshold:
     """The threshold in force on a day: tenge, and the MRP it was computed from (None: a fixed setting)."""

@@ -18,8 +18,10 @@ from adal.indicators.facts import Process
 class R002Settings(Settings):
     margin: float = 0.1  # "just under": within this share below the threshold
     threshold: float | None = None  # a fixed threshold in `currency`; default: MRP-based by law
-    threshold_mrp_2015: int = 4000  # price-offers limit, 2015 law (until 2024-12-31)
-    threshold_mrp_2024: int = 8000  # price-offers limit, 2024 law art. 10 p. 4 (from 2025-01-01)
+    threshold_mrp_2015: int = th.PRICE_OFFERS_MRP_2015  # price-offers limit, 2015 law (until 2024-12-31)
+    threshold_mrp_2024: int = (
+        th.PRICE_OFFERS_MRP_2024
+    )  # price-offers limit, 2024 law art. 10 p. 4 (from 2025)
     currency: str = "KZT"  # the currency of the threshold
     procurement_methods: frozenset[str] = frozenset()  # tender.procurementMethod values looked at; empty: all
 

@@ -22,8 +22,10 @@ class R011Settings(Settings):
     margin: float = 0.2  # "just under": within this share below the threshold
     digits: int = 0  # item class: the first N characters of the classification id; 0: the whole id
     threshold: float | None = None  # a fixed threshold in `currency`; default: MRP-based by law
-    threshold_mrp_2015: int = 4000  # price-offers limit, 2015 law (until 2024-12-31)
-    threshold_mrp_2024: int = 8000  # price-offers limit, 2024 law art. 10 p. 4 (from 2025-01-01)
+    threshold_mrp_2015: int = th.PRICE_OFFERS_MRP_2015  # price-offers limit, 2015 law (until 2024-12-31)
+    threshold_mrp_2024: int = (
+        th.PRICE_OFFERS_MRP_2024
+    )  # price-offers limit, 2024 law art. 10 p. 4 (from 2025)
     currency: str = "KZT"  # the currency of the threshold
     procurement_methods: frozenset[str] = frozenset()  # tender.procurementMethod values looked at; empty: all
 
