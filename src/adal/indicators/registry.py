@@ -9,7 +9,13 @@ from adal.indicators.cri_new_company import CriNewCompany
 from adal.indicators.cri_spend_share import CriSpendShare
 from adal.indicators.cri_tax_haven import CriTaxHaven
 from adal.indicators.kz_debarred_bidder import KzDebarredBidder
+from adal.indicators.r002 import R002
 from adal.indicators.r003 import R003
+from adal.indicators.r010 import R010
+from adal.indicators.r011 import R011
+from adal.indicators.r013 import R013
+from adal.indicators.r014 import R014
+from adal.indicators.r015 import R015
 from adal.indicators.r018 import R018
 from adal.indicators.r024 import R024
 from adal.indicators.r025 import R025
@@ -20,6 +26,7 @@ from adal.indicators.r036 import R036
 from adal.indicators.r038 import R038
 from adal.indicators.r044 import R044
 from adal.indicators.r048 import R048
+from adal.indicators.r049 import R049
 from adal.indicators.r055 import R055
 from adal.indicators.r058 import R058
 
@@ -44,6 +51,14 @@ INDICATORS: tuple[Indicator, ...] = (
     CriSpendShare(),
     CriBenford(),
     KzDebarredBidder(),
+    # ind3
+    R002(),
+    R011(),
+    R049(),
+    R010(),
+    R013(),
+    R014(),
+    R015(),
 )
 REGISTRY: dict[str, Indicator] = {i.code: i for i in INDICATORS}
 
