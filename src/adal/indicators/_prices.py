@@ -1,5 +1,5 @@
-"""Shared by the price indicators (R016, R017, R031): unit prices of item lines, the main currency of a
-finalize, and the comparison of a line's unit price with its peers (Tukey fences) and with the classifier
+"""Shared by the price indicators (R016, R017; R022 and R031 for money): unit prices of item lines, the main
+currency of a finalize, and the comparison of a line's unit price with its peers (Tukey fences) and with the classifier
 register's reference unit price.
 
 A *line* is one item of a process with a classification id and a positive unit price: ``unit.value``
