@@ -16,11 +16,18 @@ from adal.indicators.r011 import R011
 from adal.indicators.r013 import R013
 from adal.indicators.r014 import R014
 from adal.indicators.r015 import R015
+from adal.indicators.r016 import R016
+from adal.indicators.r017 import R017
 from adal.indicators.r018 import R018
+from adal.indicators.r019 import R019
+from adal.indicators.r022 import R022
+from adal.indicators.r023 import R023
 from adal.indicators.r024 import R024
 from adal.indicators.r025 import R025
 from adal.indicators.r028 import R028
+from adal.indicators.r029 import R029
 from adal.indicators.r030 import R030
+from adal.indicators.r031 import R031
 from adal.indicators.r035 import R035
 from adal.indicators.r036 import R036
 from adal.indicators.r038 import R038
@@ -59,6 +66,14 @@ INDICATORS: tuple[Indicator, ...] = (
     R013(),
     R014(),
     R015(),
+    # ind4
+    R016(),
+    R017(),
+    R019(),
+    R022(),
+    R023(),
+    R029(),
+    R031(),
 )
 REGISTRY: dict[str, Indicator] = {i.code: i for i in INDICATORS}
 
