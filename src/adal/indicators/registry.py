@@ -4,6 +4,9 @@ named like a code is registered here, and each registered indicator has a method
 from __future__ import annotations
 
 from adal.indicators.base import Indicator
+from adal.indicators.kz_conflict import KzConflict
+from adal.indicators.kz_mrp_threshold import KzMrpThreshold
+from adal.indicators.kz_single_source_grounds import KzSingleSourceGrounds
 from adal.indicators.r003 import R003
 from adal.indicators.r018 import R018
 from adal.indicators.r024 import R024
@@ -17,6 +20,9 @@ from adal.indicators.r044 import R044
 from adal.indicators.r048 import R048
 from adal.indicators.r055 import R055
 from adal.indicators.r058 import R058
+from adal.indicators.r064 import R064
+from adal.indicators.r068 import R068
+from adal.indicators.r069 import R069
 
 # Cardinal's order (it decides "first currency" within a process): R003 ... R058.
 INDICATORS: tuple[Indicator, ...] = (
@@ -33,6 +39,13 @@ INDICATORS: tuple[Indicator, ...] = (
     R048(),
     R055(),
     R058(),
+    # ind7
+    R064(),
+    R068(),
+    R069(),
+    KzSingleSourceGrounds(),
+    KzMrpThreshold(),
+    KzConflict(),
 )
 REGISTRY: dict[str, Indicator] = {i.code: i for i in INDICATORS}
 
