@@ -14,7 +14,8 @@ from functools import cache
 from typing import Any
 
 from adal.indicators._law import LAW_2015, LAW_2024
-from adal.indicators.facts import text
+from adal.indicators.facts import Process, text
+from adal.indicators.registers import bin_of
 from adal.synth import data as reference
 
 TITLES = {"434-V": LAW_2015, "106-VIII": LAW_2024}
@@ -28,6 +29,20 @@ def day_of(value: Any) -> dt.date | None:
         return dt.date.fromisoformat(value[:10])
     except ValueError:
         return None
+
+
+NOT_KAZAKH = "not a Kazakh procurement (no KZ-BIN buyer or procuring entity, no amount in KZT)"
+
+
+def kazakh(p: Process) -> bool:
+    """Whether a process is under Kazakh law: its buyer or procuring entity has a KZ-BIN (by identifier or
+    by id), or its tender value or planned budget is in KZT."""
+    for party in (p.buyer, p.procuring_entity):
+        if party is not None and (bin_of(p.scheme_id(party)) or bin_of(party)):
+            return True
+    if p.tender_currency == "KZT":
+        return True
+    return text(p.release, "planning", "budget", "amount", "currency") == "KZT"
 
 
 def tender_day(release: dict[str, Any]) -> tuple[dt.date | None, str | None]:

@@ -42,11 +42,16 @@ class KzMrpThreshold(Indicator):
         "planning.budget.amount.currency",
         "tender.tenderPeriod.startDate",
         "tender.datePublished",
+        "buyer.id",
+        "tender.procuringEntity.id",
+        "parties.identifier",
     )
     settings = KzMrpThresholdSettings
 
     def fold(self, ctx: Folding, p: Process, settings: Any) -> Any:
         """(reason) when it cannot be judged, else (method, law, limit, amount, currency, day, where)."""
+        if not _kzlaw.kazakh(p):
+            return (_kzlaw.NOT_KAZAKH,) if ctx.full else None
         if p.details is None:
             return ("no procurement method details (tender.procurementMethodDetails)",) if ctx.full else None
         method = _kzlaw.method_of(p.details)

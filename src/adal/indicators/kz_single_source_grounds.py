@@ -41,6 +41,9 @@ class KzSingleSourceGrounds(PerProcess):
         "tender.procurementMethodDetails",
         "tender.tenderPeriod.startDate",
         "tender.datePublished",
+        "buyer.id",
+        "tender.procuringEntity.id",
+        "parties.identifier",
     )
     settings = KzSingleSourceGroundsSettings
 
@@ -51,6 +54,8 @@ class KzSingleSourceGrounds(PerProcess):
                 return None
             reason = f"procurement method {p.method!r} is not among {sorted(methods)}"
             return [not_computable(Level.process, p.ocid, reason)], None
+        if not _kzlaw.kazakh(p):
+            return ([not_computable(Level.process, p.ocid, _kzlaw.NOT_KAZAKH)], None) if ctx.full else None
         stated = _kzlaw.stated_ground(text(p.release, "tender", "procurementMethodRationale"), p.details)
         if stated is None:
             if not ctx.full:
