@@ -100,8 +100,8 @@ def _methods() -> dict[str, tuple[str, str, dict[str, Limit]]]:
         entry = (m["code"], m["name_en"], limits)
         for key in ("name_ru", "name_kk", "name_en"):
             out[_normal(m[key])] = entry
-    # The names the goszakup portal and adal's world write (procurementMethodDetails).
-    out[_normal("Запрос ценовых предложений (не ГЗ)")] = out[_normal("Запрос ценовых предложений")]
+    # The names the goszakup portal and adal's world write (procurementMethodDetails). The portal's
+    # «Запрос ценовых предложений (не ГЗ)» is a purchase outside the procurement law: not a method of it.
     out[_normal("Открытый конкурс")] = out[_normal("Конкурс (открытый конкурс)")]
     return out
 
