@@ -10,6 +10,9 @@ from adal.indicators.cri_spend_share import CriSpendShare
 from adal.indicators.cri_tax_haven import CriTaxHaven
 from adal.indicators.kz_debarred_bidder import KzDebarredBidder
 from adal.indicators.r002 import R002
+from adal.indicators.kz_conflict import KzConflict
+from adal.indicators.kz_mrp_threshold import KzMrpThreshold
+from adal.indicators.kz_single_source_grounds import KzSingleSourceGrounds
 from adal.indicators.r003 import R003
 from adal.indicators.r010 import R010
 from adal.indicators.r011 import R011
@@ -36,6 +39,9 @@ from adal.indicators.r048 import R048
 from adal.indicators.r049 import R049
 from adal.indicators.r055 import R055
 from adal.indicators.r058 import R058
+from adal.indicators.r064 import R064
+from adal.indicators.r068 import R068
+from adal.indicators.r069 import R069
 
 # Cardinal's order (it decides "first currency" within a process): R003 ... R058.
 INDICATORS: tuple[Indicator, ...] = (
@@ -74,6 +80,13 @@ INDICATORS: tuple[Indicator, ...] = (
     R023(),
     R029(),
     R031(),
+    # ind7
+    R064(),
+    R068(),
+    R069(),
+    KzSingleSourceGrounds(),
+    KzMrpThreshold(),
+    KzConflict(),
 )
 REGISTRY: dict[str, Indicator] = {i.code: i for i in INDICATORS}
 
