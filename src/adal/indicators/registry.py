@@ -8,11 +8,11 @@ from adal.indicators.cri_benford import CriBenford
 from adal.indicators.cri_new_company import CriNewCompany
 from adal.indicators.cri_spend_share import CriSpendShare
 from adal.indicators.cri_tax_haven import CriTaxHaven
-from adal.indicators.kz_debarred_bidder import KzDebarredBidder
-from adal.indicators.r002 import R002
 from adal.indicators.kz_conflict import KzConflict
+from adal.indicators.kz_debarred_bidder import KzDebarredBidder
 from adal.indicators.kz_mrp_threshold import KzMrpThreshold
 from adal.indicators.kz_single_source_grounds import KzSingleSourceGrounds
+from adal.indicators.r002 import R002
 from adal.indicators.r003 import R003
 from adal.indicators.r010 import R010
 from adal.indicators.r011 import R011
@@ -43,50 +43,47 @@ from adal.indicators.r064 import R064
 from adal.indicators.r068 import R068
 from adal.indicators.r069 import R069
 
-# Cardinal's order (it decides "first currency" within a process): R003 ... R058.
+# OCP's red flags by number (Cardinal's eleven among them, in Cardinal's order: it decides the "first currency"
+# within a process), then the Fazekas CRI components, then the Kazakh rules.
 INDICATORS: tuple[Indicator, ...] = (
+    R002(),
     R003(),
+    R010(),
+    R011(),
+    R013(),
+    R014(),
+    R015(),
+    R016(),
+    R017(),
     R018(),
+    R019(),
+    R022(),
+    R023(),
     R024(),
     R025(),
     R028(),
+    R029(),
     R030(),
+    R031(),
     R035(),
     R036(),
     R038(),
     R044(),
     R048(),
+    R049(),
     R055(),
     R058(),
-    # ind2
-    CriTaxHaven(),
-    CriNewCompany(),
-    CriSpendShare(),
-    CriBenford(),
-    KzDebarredBidder(),
-    # ind3
-    R002(),
-    R011(),
-    R049(),
-    R010(),
-    R013(),
-    R014(),
-    R015(),
-    # ind4
-    R016(),
-    R017(),
-    R019(),
-    R022(),
-    R023(),
-    R029(),
-    R031(),
-    # ind7
     R064(),
     R068(),
     R069(),
-    KzSingleSourceGrounds(),
-    KzMrpThreshold(),
+    CriBenford(),
+    CriNewCompany(),
+    CriSpendShare(),
+    CriTaxHaven(),
     KzConflict(),
+    KzDebarredBidder(),
+    KzMrpThreshold(),
+    KzSingleSourceGrounds(),
 )
 REGISTRY: dict[str, Indicator] = {i.code: i for i in INDICATORS}
 
