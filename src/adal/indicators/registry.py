@@ -10,11 +10,18 @@ from adal.indicators.r024 import R024
 from adal.indicators.r025 import R025
 from adal.indicators.r028 import R028
 from adal.indicators.r030 import R030
+from adal.indicators.r034 import R034
 from adal.indicators.r035 import R035
 from adal.indicators.r036 import R036
 from adal.indicators.r038 import R038
+from adal.indicators.r040 import R040
 from adal.indicators.r044 import R044
+from adal.indicators.r045 import R045
+from adal.indicators.r046 import R046
 from adal.indicators.r048 import R048
+from adal.indicators.r050 import R050
+from adal.indicators.r051 import R051
+from adal.indicators.r052 import R052
 from adal.indicators.r055 import R055
 from adal.indicators.r058 import R058
 
@@ -33,6 +40,14 @@ INDICATORS: tuple[Indicator, ...] = (
     R048(),
     R055(),
     R058(),
+    # ind5
+    R034(),
+    R040(),
+    R045(),
+    R046(),
+    R050(),
+    R051(),
+    R052(),
 )
 REGISTRY: dict[str, Indicator] = {i.code: i for i in INDICATORS}
 
