@@ -20,7 +20,8 @@ from adal.indicators.facts import Process
 class R052Settings(Settings):
     ratio: float = 10.0  # the largest later award over the first award, inclusive
     window_days: int = 365  # later awards count within this many days after the first; 0: no limit
-    initial_methods: frozenset[str] = frozenset()  # methods the first award must come from; empty: any
+    # The first award's tender.procurementMethod must be one of these (non-competitive by default); empty: any.
+    initial_methods: frozenset[str] = frozenset({"direct", "limited"})
 
 
 # One award as the fold keeps it: (supplier, amount, currency, date, procurement method).
@@ -118,8 +119,10 @@ class R052(Indicator):
             elif ctx.full:
                 out.results.append(not_flagged(level, subject, ratio, **evidence))
         if ctx.full:
-            days = f"within {settings.window_days} days " if settings.window_days > 0 else ""
+            methods = "|".join(sorted(settings.initial_methods))
+            first = f"first award ({methods})" if methods else "first award"
+            days = f" within {settings.window_days} days" if settings.window_days > 0 else ""
+            why = f"no buyer–supplier pair whose {first} is followed by another{days}"
             for level, subject in sorted(seen - set(best)):
-                why = f"no buyer–supplier pair with a later award {days}after the first"
                 out.results.append(not_computable(level, subject, why))
         return out
