@@ -120,9 +120,9 @@ class R052(Indicator):
                 out.results.append(not_flagged(level, subject, ratio, **evidence))
         if ctx.full:
             methods = "|".join(sorted(settings.initial_methods))
-            first = f"first award ({methods})" if methods else "first award"
+            opening = f"first award ({methods})" if methods else "first award"
             days = f" within {settings.window_days} days" if settings.window_days > 0 else ""
-            why = f"no buyer–supplier pair whose {first} is followed by another{days}"
+            why = f"no buyer–supplier pair whose {opening} is followed by another{days}"
             for level, subject in sorted(seen - set(best)):
                 out.results.append(not_computable(level, subject, why))
         return out
