@@ -39,7 +39,7 @@ class R034(Indicator):
     phase = "tender"
     scheme = "bid rigging: cover bids prepared to a script, the designated winner submitting in its turn"
     legal_basis = both(
-        "art. 12 (prohibited collusion)",
+        "prohibited collusion among potential suppliers (article number not checked)",
         "art. 7 (fair competition); Entrepreneurial Code art. 169",
         "Potential suppliers may not agree among themselves on their participation or their bids.",
     )

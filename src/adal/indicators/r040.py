@@ -30,7 +30,7 @@ class R040(Indicator):
     phase = "award"
     scheme = "captured buyer: contracts steered to a favoured supplier"
     legal_basis = both(
-        "art. 4 (principles: fair competition among potential suppliers)",
+        "principles of public procurement: fair competition (article number not checked)",
         "art. 7 (fair competition); Entrepreneurial Code art. 169",
         "Procurement must give potential suppliers equal access and fair competition.",
     )

@@ -90,7 +90,7 @@ class R050(Indicator):
     phase = "award"
     scheme = "market allocation or a captured market: one supplier dominates what the state buys there"
     legal_basis = both(
-        "art. 4 (principles: fair competition among potential suppliers)",
+        "principles of public procurement: fair competition (article number not checked)",
         "art. 7 (fair competition); Entrepreneurial Code art. 172 (dominant position)",
         "Procurement must support fair competition; a dominant supplier calls for scrutiny of its awards.",
     )

@@ -35,7 +35,7 @@ class R051(Indicator):
     phase = "award"
     scheme = "market allocation or cartel: a market shared among few suppliers"
     legal_basis = both(
-        "art. 4 (principles: fair competition among potential suppliers)",
+        "principles of public procurement: fair competition (article number not checked)",
         "art. 7 (fair competition); Entrepreneurial Code art. 169 (anti-competitive agreements)",
         "Procurement must support fair competition; a concentrated market calls for scrutiny.",
     )

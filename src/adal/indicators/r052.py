@@ -38,7 +38,7 @@ class R052(Indicator):
     phase = "award"
     scheme = "foot in the door: a small purchase makes a favoured supplier the incumbent for larger ones"
     legal_basis = both(
-        "art. 4 (principles: fair competition); art. 39 (single-source purchases)",
+        "principles: fair competition (article number not checked); art. 39 (single-source purchases)",
         "art. 7 (fair competition); art. 16 (single-source purchases: the grounds)",
         "Purchases must be made competitively unless a ground for a single source applies; "
         "a first contract gives no right to the next.",
