@@ -31,12 +31,19 @@ from adal.indicators.r028 import R028
 from adal.indicators.r029 import R029
 from adal.indicators.r030 import R030
 from adal.indicators.r031 import R031
+from adal.indicators.r034 import R034
 from adal.indicators.r035 import R035
 from adal.indicators.r036 import R036
 from adal.indicators.r038 import R038
+from adal.indicators.r040 import R040
 from adal.indicators.r044 import R044
+from adal.indicators.r045 import R045
+from adal.indicators.r046 import R046
 from adal.indicators.r048 import R048
 from adal.indicators.r049 import R049
+from adal.indicators.r050 import R050
+from adal.indicators.r051 import R051
+from adal.indicators.r052 import R052
 from adal.indicators.r055 import R055
 from adal.indicators.r058 import R058
 from adal.indicators.r064 import R064
@@ -65,12 +72,19 @@ INDICATORS: tuple[Indicator, ...] = (
     R029(),
     R030(),
     R031(),
+    R034(),
     R035(),
     R036(),
     R038(),
+    R040(),
     R044(),
+    R045(),
+    R046(),
     R048(),
     R049(),
+    R050(),
+    R051(),
+    R052(),
     R055(),
     R058(),
     R064(),
