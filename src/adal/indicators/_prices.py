@@ -142,7 +142,8 @@ def _key(code: str, digits: int) -> str:
 
 
 def _far(ratio: float) -> float:
-    return abs(math.log(ratio))
+    """How far a price ratio is from 1, either way (a zero or negative ratio: as far as can be)."""
+    return abs(math.log(ratio)) if ratio > 0 else math.inf
 
 
 def judge_lines(
