@@ -4,6 +4,11 @@ named like a code is registered here, and each registered indicator has a method
 from __future__ import annotations
 
 from adal.indicators.base import Indicator
+from adal.indicators.cri_advert import CriAdvert
+from adal.indicators.cri_decision import CriDecision
+from adal.indicators.cri_no_call import CriNoCall
+from adal.indicators.cri_nonprice import CriNonprice
+from adal.indicators.cri_procedure import CriProcedure
 from adal.indicators.r003 import R003
 from adal.indicators.r018 import R018
 from adal.indicators.r024 import R024
@@ -33,6 +38,12 @@ INDICATORS: tuple[Indicator, ...] = (
     R048(),
     R055(),
     R058(),
+    # ind1
+    CriNoCall(),
+    CriProcedure(),
+    CriAdvert(),
+    CriDecision(),
+    CriNonprice(),
 )
 REGISTRY: dict[str, Indicator] = {i.code: i for i in INDICATORS}
 
