@@ -18,7 +18,7 @@ from adal.indicators.settings import Configuration
 # Kazakh methods as goszakup and the synthetic world write them; a key also matches details it begins.
 DETAILS = (
     ("Из одного источника", "1"),
-    ("Запрос ценовых предложений", "0.5"),
+    ("Запрос ценовых предложений", "0"),  # open: announced, anyone may offer; its window is CRI-ADVERT's
     ("Через электронный магазин", "0.5"),
 )
 
