@@ -11,7 +11,7 @@ from adal.indicators._law import both
 from adal.indicators.base import Level, PerProcess, Settings
 from adal.indicators.common import flagged, not_computable, not_flagged
 from adal.indicators.engine import Folding
-from adal.indicators.facts import Process, text
+from adal.indicators.facts import Process, objects, text
 from adal.indicators.settings import Configuration
 
 # The price's weight in percent, next to a word for price (English, Russian, Kazakh): "price 70%",
@@ -32,6 +32,18 @@ def price_weight(details: str) -> float | None:
             if value <= 100:
                 return value
     return None
+
+
+def lot_criteria_types(release: dict[str, Any]) -> set[str] | None:
+    """The ``type`` of every criterion of ``tender.lots[].awardCriteria.criteria[]`` that is price, cost or
+    quality, or None when no lot says."""
+    found = {
+        kind
+        for lot in objects(release, "tender", "lots")
+        for criterion in objects(lot, "awardCriteria", "criteria")
+        if (kind := criterion.get("type")) in ("price", "cost", "quality")
+    }
+    return found or None
 
 
 @dataclass(frozen=True)
@@ -59,7 +71,11 @@ class CriNonprice(PerProcess):
         "Price decides in price offers; in tenders, criteria other than price adjust the bid price by set shares.",
     )
     levels = (Level.process,)
-    fields = ("tender.awardCriteria", "tender.awardCriteriaDetails")
+    fields = (
+        "tender.awardCriteria",
+        "tender.awardCriteriaDetails",
+        "tender.lots.awardCriteria.criteria.type",
+    )
     settings = CriNonpriceSettings
 
     def parse_settings(self, config: Configuration) -> CriNonpriceSettings:
@@ -83,6 +99,10 @@ class CriNonprice(PerProcess):
             weight = 0
         elif criteria is not None and criteria in settings.non_price_criteria:
             weight = None
+        elif (types := lot_criteria_types(p.release)) is not None:
+            # The lots' structured criteria (OCDS for eForms): a quality criterion means non-price.
+            evidence["lot_criteria_types"] = sorted(types)
+            weight = None if "quality" in types else 0
         else:
             reason = (
                 "no award criteria"
