@@ -204,6 +204,7 @@ class BandedPeriod(Indicator):
     days of the same method's processes. Subclasses say how to measure (:meth:`measure`)."""
 
     default_details: ClassVar[tuple[tuple[str, str], ...]] = ()
+    period: ClassVar[str] = "period"  # what is measured, in reasons ("tender period")
     subsections = ("procurement_method_details",)
 
     def measure(self, p: Process, settings: Any) -> str | tuple[int, dict[str, object]]:
@@ -245,8 +246,6 @@ class BandedPeriod(Indicator):
         if score <= 0 and not full:
             return None
         return [_scored(p.ocid, days, band, text, score, evidence)]
-
-    period: ClassVar[str] = "period"
 
     def finalize(self, ctx: Context, pieces: list[tuple[str, Any]], settings: Any) -> Outcome:
         out = Outcome(self.code)
