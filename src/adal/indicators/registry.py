@@ -4,8 +4,13 @@ named like a code is registered here, and each registered indicator has a method
 from __future__ import annotations
 
 from adal.indicators.base import Indicator
+from adal.indicators.cri_advert import CriAdvert
 from adal.indicators.cri_benford import CriBenford
+from adal.indicators.cri_decision import CriDecision
 from adal.indicators.cri_new_company import CriNewCompany
+from adal.indicators.cri_no_call import CriNoCall
+from adal.indicators.cri_nonprice import CriNonprice
+from adal.indicators.cri_procedure import CriProcedure
 from adal.indicators.cri_spend_share import CriSpendShare
 from adal.indicators.cri_tax_haven import CriTaxHaven
 from adal.indicators.kz_conflict import KzConflict
@@ -90,8 +95,13 @@ INDICATORS: tuple[Indicator, ...] = (
     R064(),
     R068(),
     R069(),
+    CriAdvert(),
     CriBenford(),
+    CriDecision(),
     CriNewCompany(),
+    CriNoCall(),
+    CriNonprice(),
+    CriProcedure(),
     CriSpendShare(),
     CriTaxHaven(),
     KzConflict(),
