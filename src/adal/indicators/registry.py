@@ -15,8 +15,15 @@ from adal.indicators.r036 import R036
 from adal.indicators.r038 import R038
 from adal.indicators.r044 import R044
 from adal.indicators.r048 import R048
+from adal.indicators.r053 import R053
+from adal.indicators.r054 import R054
 from adal.indicators.r055 import R055
+from adal.indicators.r057 import R057
 from adal.indicators.r058 import R058
+from adal.indicators.r059 import R059
+from adal.indicators.r060 import R060
+from adal.indicators.r061 import R061
+from adal.indicators.r062 import R062
 
 # Cardinal's order (it decides "first currency" within a process): R003 ... R058.
 INDICATORS: tuple[Indicator, ...] = (
@@ -33,6 +40,14 @@ INDICATORS: tuple[Indicator, ...] = (
     R048(),
     R055(),
     R058(),
+    # ind6
+    R053(),
+    R054(),
+    R057(),
+    R059(),
+    R060(),
+    R061(),
+    R062(),
 )
 REGISTRY: dict[str, Indicator] = {i.code: i for i in INDICATORS}
 
