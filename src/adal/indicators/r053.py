@@ -3,6 +3,7 @@ and one of them nearly always wins."""
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass
 from itertools import combinations
@@ -20,7 +21,14 @@ from adal.indicators.facts import Process
 class R053Settings(Settings):
     minimum_processes: int = 4  # a pair must have bid together in at least this many processes
     threshold: float = 0.8  # flag when one of the pair won at least this share of them
+    significance: float = 0.05  # and a split at least as lopsided is this unlikely between equal rivals
     maximum_tenderers: int = 30  # processes with more tenderers are not paired (n² pairs)
+
+
+def _tail(k: int, n: int) -> float:
+    """P(X ≥ k) for X ~ Binomial(n, ½): how likely one of two equal rivals wins k or more of their n decided
+    meetings (exact, with integers)."""
+    return sum(math.comb(n, i) for i in range(k, n + 1)) / 2**n if n else 1.0
 
 
 class R053(Indicator):
@@ -93,7 +101,18 @@ class R053(Indicator):
             ratio = wins / n
             if ratio < share:
                 continue
-            pair = {"winner": winner, "partner": loser, "co_bids": n, "wins": wins, "threshold": share}
+            chance = _tail(wins, wins_a + wins_b)
+            if chance > settings.significance:
+                continue
+            pair = {
+                "winner": winner,
+                "partner": loser,
+                "co_bids": n,
+                "wins": wins,
+                "partner_wins": wins_a + wins_b - wins,
+                "chance": round(chance, 6),
+                "threshold": share,
+            }
             for ocid in ocids:
                 flagged_ocids[ocid].append(pair)
             for who, role in ((winner, "winner"), (loser, "partner")):

@@ -16,7 +16,7 @@ from adal.indicators.facts import Process
 
 @dataclass(frozen=True)
 class R057Settings(Settings):
-    minimum_processes: int = 4  # the group must have bid together in at least this many processes
+    minimum_processes: int = 6  # the group must have bid together in at least this many processes
     minimum_wins: int = 1  # every member must have won at least this many of them
     minimum_win_share: float = 0.8  # and the members together at least this share of them
     minimum_evenness: float = 0.5  # the fewest wins of a member at least this share of the most
