@@ -79,7 +79,8 @@ class R057(Indicator):
             won = sum(1 for i in met if usable[i][2] & group)
             if won < settings.minimum_win_share * n:
                 continue
-            evenness = min(wins.values()) / max(wins.values())
+            most = max(wins.values())
+            evenness = min(wins.values()) / most if most else 0.0
             if evenness < settings.minimum_evenness:
                 continue
             order = sorted(met, key=lambda i: (usable[i][3], usable[i][0]))  # by date, then ocid
