@@ -49,8 +49,15 @@ from adal.indicators.r049 import R049
 from adal.indicators.r050 import R050
 from adal.indicators.r051 import R051
 from adal.indicators.r052 import R052
+from adal.indicators.r053 import R053
+from adal.indicators.r054 import R054
 from adal.indicators.r055 import R055
+from adal.indicators.r057 import R057
 from adal.indicators.r058 import R058
+from adal.indicators.r059 import R059
+from adal.indicators.r060 import R060
+from adal.indicators.r061 import R061
+from adal.indicators.r062 import R062
 from adal.indicators.r064 import R064
 from adal.indicators.r068 import R068
 from adal.indicators.r069 import R069
@@ -90,8 +97,15 @@ INDICATORS: tuple[Indicator, ...] = (
     R050(),
     R051(),
     R052(),
+    R053(),
+    R054(),
     R055(),
+    R057(),
     R058(),
+    R059(),
+    R060(),
+    R061(),
+    R062(),
     R064(),
     R068(),
     R069(),

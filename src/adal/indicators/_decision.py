@@ -1,0 +1,36 @@
+"""The decision period of a process, as R061 and R062 read it: from the bid submission deadline
+(``tender.tenderPeriod.endDate``) to the award (the earliest ``awards[].date`` of an active award)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from adal.indicators import _periods
+from adal.indicators.engine import Folding
+from adal.indicators.facts import Process
+
+
+def fold(ctx: Folding, p: Process, settings: Any) -> Any:
+    if p.awards is None:
+        return ("no", "no awards") if ctx.full else None
+    pending = next(
+        (a.status for a in p.awards if a.status not in (None, "active", "cancelled", "unsuccessful")), None
+    )
+    if pending is not None:
+        return ("no", f"an award is not final (status {pending!r})") if ctx.full else None
+    if p.period_end is None:
+        return ("no", "no tender.tenderPeriod.endDate") if ctx.full else None
+    if _periods.days_between(p.period_end, p.period_end) is None:
+        return ("no", "tender.tenderPeriod.endDate is not an RFC 3339 timestamp") if ctx.full else None
+    best = None
+    for a in p.awards:
+        if a.status != "active" or a.date is None:
+            continue
+        days = _periods.days_between(p.period_end, a.date)
+        if days is not None and (best is None or days < best[0]):
+            best = (days, a.date)
+    if best is None:
+        return ("no", "no active award with an RFC 3339 date") if ctx.full else None
+    days, date = best
+    evidence = {"deadline": p.period_end, "award_date": date}
+    return ("ok", _periods.peer_key(p, settings), days, evidence)
