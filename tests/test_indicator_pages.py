@@ -168,6 +168,19 @@ def test_index_lists_every_indicator() -> None:
             assert link in text, f"index.md: no link {link}"
 
 
+def test_index_table_is_the_registry() -> None:
+    text = page("index.md")
+    table = text.split(
+        "| Code | Title | Phase | Levels flagged | Pages |\n| --- | --- | --- | --- | --- |\n", 1
+    )[1]
+    rows = [line.split(" | ")[:4] for line in table.split("\n\n", 1)[0].splitlines()]
+    expected = [
+        [f"| {code}", i.title, i.phase, ", ".join(level.value for level in i.levels)]
+        for code, i in REGISTRY.items()
+    ]
+    assert rows == expected
+
+
 def test_index_example_runs(tmp_path: Path) -> None:
     text = page("index.md")
     script = re.search(r"^```sh\n(.*?)^```\n+Output.*?^```text\n(.*?)^```", text, flags=re.M | re.S)
