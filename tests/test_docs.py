@@ -74,6 +74,8 @@ def test_help_lists_the_readme_commands() -> None:
             "ingest",
             "prepare",
             "quarantine",
+            "queue",
+            "rank",
             "status",
             "synth",
         }

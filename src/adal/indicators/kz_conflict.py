@@ -185,7 +185,7 @@ def _missing(registers: Registers | None) -> str | None:
 
 def _relation(registers: Registers, official: str, person: str) -> str:
     """What ``person`` is to ``official``: the family_links relation where the registers keep it."""
-    relations = getattr(registers, "relations", None)  # not kept by the registers yet: see docs
+    relations = getattr(registers, "relations", None)  # (IIN, relative) -> relation kind
     if isinstance(relations, dict):
         kind = relations.get((official, person))
         if isinstance(kind, str):

@@ -81,7 +81,9 @@ def compute(
                         f"{path}: no dataset {only!r} (datasets: {', '.join(datasets) or 'none'})"
                     )
                 datasets = [only]
-            registers = Registers.from_warehouse(executor)
+            registers: Registers | None = Registers.from_warehouse(executor)
+            if registers is not None and not any(registers.loaded.values()):
+                registers = None  # as in file mode without --registers: "no … register given"
             for i, dataset in enumerate(datasets):
                 clock = time.perf_counter()
                 folder = Path(tmp) / f"{i:04d}-{re.sub(r'[^A-Za-z0-9_.-]', '_', dataset)}"

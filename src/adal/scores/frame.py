@@ -34,9 +34,14 @@ TRANSPARENCY_FIELDS = (
 
 FRAME_SQL = """
 WITH main_currency AS (
-    SELECT value_currency AS currency FROM awards
-    WHERE dataset = $1 AND value_currency IS NOT NULL AND value_amount IS NOT NULL
-    GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1
+    -- The commonest currency of the awards' values; where awards carry none, of the tenders' estimates.
+    SELECT currency FROM (
+        SELECT value_currency AS currency, 0 AS preference FROM awards
+        WHERE dataset = $1 AND value_currency IS NOT NULL AND value_amount IS NOT NULL
+        UNION ALL
+        SELECT value_currency, 1 FROM processes
+        WHERE dataset = $1 AND value_currency IS NOT NULL AND value_amount IS NOT NULL
+    ) GROUP BY currency ORDER BY min(preference), count(*) DESC, currency LIMIT 1
 ), active AS (
     SELECT a.ocid, a.award_id, a.date, a.value_amount, a.value_currency
     FROM awards a WHERE a.dataset = $1 AND coalesce(a.status, 'active') = 'active'
@@ -53,7 +58,8 @@ WITH main_currency AS (
 ), buyer AS (
     SELECT pa.ocid, pa.org_key, pa.name, pa.region,
            row_number() OVER (PARTITION BY pa.ocid ORDER BY pa.position) AS n
-    FROM parties pa JOIN processes p ON p.dataset = pa.dataset AND p.ocid = pa.ocid AND p.buyer_party_id = pa.party_id
+    FROM parties pa JOIN processes p ON p.dataset = pa.dataset AND p.ocid = pa.ocid
+         AND coalesce(p.buyer_party_id, p.procuring_entity_party_id) = pa.party_id
     WHERE pa.dataset = $1
 ), market AS (
     SELECT ocid, arg_min(classification_id, position) AS classification
@@ -67,7 +73,8 @@ SELECT
     p.ocid,
     coalesce(try_cast(substr(w.first_award, 1, 4) AS INTEGER), try_cast(substr(p.tender_period_start, 1, 4) AS INTEGER),
              try_cast(substr(p.date, 1, 4) AS INTEGER)) AS year,
-    b.org_key AS buyer, coalesce(b.name, p.buyer_name) AS buyer_name, b.region AS buyer_region,
+    coalesce(b.org_key, p.buyer_party_id, p.procuring_entity_party_id) AS buyer,
+    coalesce(b.name, p.buyer_name, p.procuring_entity_name) AS buyer_name, b.region AS buyer_region,
     win.org_key AS supplier, win.name AS supplier_name,
     m.classification,
     coalesce(w.amount, CASE WHEN p.value_currency = (SELECT currency FROM main_currency) THEN p.value_amount END) AS amount,

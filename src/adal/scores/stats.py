@@ -59,7 +59,9 @@ def fit_prior(successes: Sequence[float], trials: Sequence[float], max_strength:
         strength = max_strength
     else:
         strength = min(max(mean * (1 - mean) / between - 1, 1e-3), max_strength)
-    return Prior(mean * strength, (1 - mean) * strength)
+    # Neither shape below 1/2 (Jeffreys'): a prior piled against 0 or 1 would put its own mean outside
+    # its 90 % interval.
+    return Prior(max(mean * strength, 0.5), max((1 - mean) * strength, 0.5))
 
 
 @dataclass(frozen=True)
@@ -112,7 +114,11 @@ def rank_intervals(
     tail = (1 - level) / 2
     low = np.floor(np.quantile(draws, tail, axis=0, method="lower"))
     high = np.ceil(np.quantile(draws, 1 - tail, axis=0, method="higher"))
-    return [RankInterval(int(ranks[i]), int(low[i]), int(high[i])) for i in range(len(groups))]
+    # The interval always holds the observed rank (with ties, resamples can all fall on one side of it).
+    return [
+        RankInterval(int(ranks[i]), int(min(low[i], ranks[i])), int(max(high[i], ranks[i])))
+        for i in range(len(groups))
+    ]
 
 
 def _ranks(values: np.ndarray) -> np.ndarray:
