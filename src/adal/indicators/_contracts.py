@@ -8,18 +8,9 @@ contract without one, in a process with exactly one award, implements that award
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from adal.indicators.facts import Process, get, number, objects, text
-
-
-def _ref(value: Any) -> str | None:
-    t = type(value)
-    if t is str:
-        return value  # type: ignore[no-any-return]
-    if t is int:
-        return str(value)
-    return None
+from adal.indicators.facts import text_id as _ref
 
 
 @dataclass(slots=True)

@@ -14,23 +14,6 @@ from adal.indicators.facts import Award, Process, objects, text
 from adal.indicators.registers import bin_of
 
 
-def day(value: str | None) -> dt.date | None:
-    """The calendar date an ISO 8601 timestamp starts with (``YYYY-MM-DD…``), else None."""
-    if value is None or len(value) < 10:
-        return None
-    try:
-        return dt.date.fromisoformat(value[:10])
-    except ValueError:
-        return None
-
-
-def window(settings: Any) -> tuple[dt.date, dt.date]:
-    """The inclusive date window of ``start_date``/``end_date`` settings (empty: open)."""
-    start = dt.date.fromisoformat(settings.start_date) if settings.start_date else dt.date.min
-    end = dt.date.fromisoformat(settings.end_date) if settings.end_date else dt.date.max
-    return start, end
-
-
 def check_window(settings: Any, where: str) -> None:
     for name in ("start_date", "end_date"):
         value = getattr(settings, name)

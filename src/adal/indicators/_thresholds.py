@@ -14,7 +14,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from adal.indicators.common import day
 from adal.indicators.facts import Process, get, number, objects, text
+
+day_of = day  # the calendar day of an OCDS date-time (common.day), as the threshold indicators call it
 
 LAW_2024_FROM = dt.date(2025, 1, 1)
 
@@ -39,16 +42,6 @@ class Threshold:
     kzt: float
     mrp_count: int | None
     mrp: float | None
-
-
-def day_of(value: str | None) -> dt.date | None:
-    """The calendar day of an OCDS date-time (its first 10 characters), else None."""
-    if value is None or len(value) < 10:
-        return None
-    try:
-        return dt.date.fromisoformat(value[:10])
-    except ValueError:
-        return None
 
 
 def threshold_on(day: dt.date, settings: Any) -> Threshold | None:

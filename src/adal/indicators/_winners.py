@@ -3,21 +3,9 @@ OCDS dates, and the organisation a party reference names."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from adal.indicators.facts import Award, Process
 
 FINAL = frozenset({"active", "cancelled", "unsuccessful"})
-
-
-def day(value: str | None) -> dt.date | None:
-    """The calendar day of an OCDS date-time (its first ten characters, as published), else None."""
-    if value is None or len(value) < 10:
-        return None
-    try:
-        return dt.date.fromisoformat(value[:10])
-    except ValueError:
-        return None
 
 
 def decided_awards(p: Process) -> tuple[list[Award] | None, str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
 
 from adal.indicators.base import Level, Result, State
 
@@ -51,6 +52,23 @@ def rfc3339_ns(text: str) -> int | None:
         offset = (oh * 3600 + om * 60) * (1 if m.group(9) == "+" else -1)
     seconds = (ordinal - 719_163) * 86_400 + hour * 3600 + minute * 60 + second - offset
     return seconds * _NS + int(fraction)
+
+
+def day(value: str | None) -> dt.date | None:
+    """The calendar day an OCDS date-time starts with (its first ten characters, as published), else None."""
+    if value is None or len(value) < 10:
+        return None
+    try:
+        return dt.date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def window(settings: Any) -> tuple[dt.date, dt.date]:
+    """The inclusive date window of ``start_date``/``end_date`` settings (empty: open at that end)."""
+    start = dt.date.fromisoformat(settings.start_date) if settings.start_date else dt.date.min
+    end = dt.date.fromisoformat(settings.end_date) if settings.end_date else dt.date.max
+    return start, end
 
 
 def whole_days(start_ns: int, end_ns: int) -> int:

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from adal.indicators._law import both
-from adal.indicators._winners import day, decided_awards, winners
+from adal.indicators._winners import decided_awards, winners
 from adal.indicators.base import Indicator, Level, Result, Settings
-from adal.indicators.common import flagged, not_computable, not_flagged
+from adal.indicators.common import day, flagged, not_computable, not_flagged
 from adal.indicators.engine import Context, Folding, Outcome
 from adal.indicators.facts import Process
 from adal.indicators.registers import bin_of

@@ -28,7 +28,8 @@ def _num(value: Any) -> float | None:
     return None
 
 
-def _text_id(value: Any) -> str | None:
+def text_id(value: Any) -> str | None:
+    """An id as text: a string as it is, an integer written out (publishers mix 1 and \"1\"), else None."""
     t = type(value)
     if t is str:
         return value  # type: ignore[no-any-return]
@@ -47,7 +48,7 @@ def _refs(value: Any) -> tuple[list[str] | None, int]:
 def _texts(value: Any) -> list[str] | None:
     if type(value) is not list:
         return None
-    return [t for v in value if (t := _text_id(v)) is not None]
+    return [t for v in value if (t := text_id(v)) is not None]
 
 
 def get(value: Any, *path: str) -> Any:
@@ -210,7 +211,7 @@ def extract(
                     ids,
                     count,
                     _str(b.get("date")),
-                    _text_id(b.get("id")),
+                    text_id(b.get("id")),
                     _texts(b.get("relatedLots")),
                 )
             )
@@ -241,7 +242,7 @@ def extract(
                     _str(av.get("currency")),
                     _str(a.get("date")),
                     classifications,
-                    [rid for r in related if (rid := _text_id(r)) is not None]
+                    [rid for r in related if (rid := text_id(r)) is not None]
                     if type(related := a.get("relatedBids")) is list
                     else None,
                     _texts(a.get("relatedLots")),

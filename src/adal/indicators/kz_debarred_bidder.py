@@ -7,9 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from adal.indicators._law import both
-from adal.indicators._winners import day
 from adal.indicators.base import Indicator, Level, Result
-from adal.indicators.common import flagged, not_computable, not_flagged
+from adal.indicators.common import day, flagged, not_computable, not_flagged
 from adal.indicators.engine import Context, Folding, Outcome
 from adal.indicators.facts import BID_NOT_SUBMITTED, Process
 from adal.indicators.registers import bin_of

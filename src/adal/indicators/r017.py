@@ -10,14 +10,7 @@ from adal.indicators._prices import Line, UnitPriceSettings, judge_lines, lines_
 from adal.indicators.base import Indicator, Level
 from adal.indicators.engine import Context, Folding, Outcome
 from adal.indicators.facts import Process, objects, text
-
-
-def _text_id(value: Any) -> str | None:
-    if type(value) is str:
-        return value
-    if type(value) is int:
-        return str(value)
-    return None
+from adal.indicators.facts import text_id as _text_id
 
 
 class R017(Indicator):

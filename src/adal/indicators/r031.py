@@ -12,6 +12,7 @@ from adal.indicators.base import Indicator, Level, Settings
 from adal.indicators.common import flagged, not_computable, not_flagged
 from adal.indicators.engine import Context, Folding, Outcome
 from adal.indicators.facts import Process, number, objects, text
+from adal.indicators.facts import text_id as _text_id
 
 FINAL = ("active", "cancelled", "unsuccessful")
 
@@ -28,14 +29,6 @@ class Comparison:
     estimate: tuple[float, str | None, str | None] | None  # (amount, currency, date); None: reference prices
     source: str  # "lot 1", "tender", "reference prices"
     items: tuple[tuple[str, float], ...] = ()  # (classification, quantity), for reference prices
-
-
-def _text_id(value: Any) -> str | None:
-    if type(value) is str:
-        return value
-    if type(value) is int:
-        return str(value)
-    return None
 
 
 def _money(value: Any, date: str | None) -> tuple[float, str | None, str | None] | None:

@@ -6,9 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from adal.indicators._law import both
-from adal.indicators._supply import day, registration, unregistered_reason
+from adal.indicators._supply import registration, unregistered_reason
 from adal.indicators.base import Indicator, Level, Result
-from adal.indicators.common import flagged, not_computable, not_flagged
+from adal.indicators.common import day, flagged, not_computable, not_flagged
 from adal.indicators.engine import Context, Folding, Outcome
 from adal.indicators.facts import Process
 

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from adal.indicators._law import both
-from adal.indicators._supply import check_window, converter, day, markets, window
+from adal.indicators._supply import check_window, converter, markets
 from adal.indicators.base import Indicator, Level, Settings
-from adal.indicators.common import flagged, not_computable, not_flagged
+from adal.indicators.common import day, flagged, not_computable, not_flagged, window
 from adal.indicators.engine import Context, Folding, Outcome
 from adal.indicators.facts import Process
 from adal.indicators.settings import Configuration

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from adal.indicators._law import both
-from adal.indicators._supply import converter, day
+from adal.indicators._supply import converter
 from adal.indicators.base import Indicator, Level, Settings
-from adal.indicators.common import flagged, not_computable, not_flagged
+from adal.indicators.common import day, flagged, not_computable, not_flagged
 from adal.indicators.engine import Context, Folding, Outcome
 from adal.indicators.facts import Process
 

@@ -16,7 +16,9 @@ from typing import Any
 
 from adal.indicators._law import both
 from adal.indicators.base import Indicator, Level, Settings
+from adal.indicators.common import day as _day
 from adal.indicators.common import flagged, not_flagged
+from adal.indicators.common import window as _window
 from adal.indicators.engine import Context, Folding, Outcome
 from adal.indicators.facts import Process
 from adal.indicators.settings import Configuration
@@ -27,21 +29,6 @@ class R055Settings(Settings):
     threshold: float | None = None  # default: the smallest value of an open procedure in the window
     start_date: str = ""  # YYYY-MM-DD, inclusive; empty: no lower bound (Cardinal: a year before today)
     end_date: str = ""  # YYYY-MM-DD, inclusive; empty: no upper bound (Cardinal: today)
-
-
-def _day(value: str | None) -> dt.date | None:
-    if value is None or len(value) < 10:
-        return None
-    try:
-        return dt.date.fromisoformat(value[:10])
-    except ValueError:
-        return None
-
-
-def _window(settings: Any) -> tuple[dt.date, dt.date]:
-    start = dt.date.fromisoformat(settings.start_date) if settings.start_date else dt.date.min
-    end = dt.date.fromisoformat(settings.end_date) if settings.end_date else dt.date.max
-    return start, end
 
 
 def currency_candidate(process: Process, settings: R055Settings) -> str | None:

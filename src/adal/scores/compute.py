@@ -350,15 +350,14 @@ def _insert(ex: Executor, table: str, rows: list[tuple[Any, ...]]) -> None:
 
 def ensure(path: str, console: Any = None) -> None:
     """Score the warehouse when it has no scores, or when its flags are newer than its scores; compute the
-    flags first when it has none. Says what it does on ``console``."""
+    flags first when it has none, or when data were loaded after them. Says what it does on ``console``."""
+    from adal.errors import UsageError
     from adal.indicators import settings as settings_module
     from adal.indicators.registry import REGISTRY
     from adal.indicators.warehouse import compute as compute_flags
 
     with Executor(path, read_only=True) as ex:
         if not ex.scalar("SELECT count(*) FROM processes"):
-            from adal.errors import UsageError
-
             raise UsageError(f"{path}: the warehouse holds no processes; run `adal ingest PATH` first")
         flags_at = (
             ex.scalar("SELECT max(finished_at) FROM indicator_runs")
@@ -368,11 +367,14 @@ def ensure(path: str, console: Any = None) -> None:
         scores_at = (
             ex.scalar("SELECT max(computed_at) FROM score_runs") if ex.has_table("score_runs") else None
         )
-    if flags_at is None:
+        loaded_at = ex.scalar("SELECT max(finished_at) FROM ingest_runs WHERE loaded > 0")
+    if flags_at is None or (loaded_at is not None and flags_at < loaded_at):
         if console is not None:
-            console.print(f"adal: {path} has no flags yet: running every indicator first (adal indicators)")
+            why = "has no flags yet" if flags_at is None else "holds data loaded after its flags"
+            console.print(f"adal: {path} {why}: running every indicator first (adal indicators)")
         versions = {code: i.version for code, i in REGISTRY.items()}
         compute_flags(path, settings_module.defaults(list(REGISTRY)), versions, arguments="scores")
+        flags_at = None  # newer than any score now
     if scores_at is None or flags_at is None or scores_at < flags_at:
         if console is not None:
             console.print(f"adal: scoring {path} (indices, intervals, ranks)")
