@@ -14,7 +14,7 @@ within a process in Cardinal's order (second-lowest-bid ratio, R036, R055).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -195,8 +195,12 @@ def finish(
     folding: Folding,
     rates: Rates | None = None,
     registers: Registers | None = None,
+    emit: Callable[[Outcome], None] | None = None,
 ) -> list[Outcome]:
-    """Finalize every indicator over the folds of all processes (in input order)."""
+    """Finalize every indicator over the folds of all processes (in input order).
+
+    With ``emit``, each indicator's outcome is handed to it as soon as it is final, and its results and its
+    pieces are dropped from memory then (the outcomes returned keep their Meta and Maps only)."""
     currency = folding.config.currency
     if currency is None:
         # Cardinal's rule first (the first currency its currency-aware checks meet); where they meet none,
@@ -207,13 +211,22 @@ def finish(
     ctx = Context(folding.config, folding.full, folding.by_org, folding.cardinal, currency, rates, registers)
     outcomes = []
     for indicator, settings in indicators:
-        outcome = indicator.finalize(ctx, folded.pieces.get(indicator.code, []), settings)
+        pieces = (
+            folded.pieces.pop(indicator.code, [])
+            if emit is not None
+            else folded.pieces.get(indicator.code, [])
+        )
+        outcome = indicator.finalize(ctx, pieces, settings)
+        del pieces
         outcome.results = merged(outcome.results)
         if ctx.full and Level.process in indicator.levels:
             outcome.results.extend(
                 Result(Level.process, ocid, State.not_computable, reason=reason)
                 for ocid, reason in folded.excluded
             )
+        if emit is not None:
+            emit(outcome)
+            outcome.results = []
         outcomes.append(outcome)
     return outcomes
 

@@ -178,9 +178,6 @@ def _spill(folded: Folded, indicators: list[tuple[Indicator, Any]], sink: Sink, 
     """Write the process- and lot-level results of per-process indicators, and the not-computable rows of
     excluded processes, to ``sink``; take them out of ``folded``. Such subjects are one process each, so no
     merge across blocks is needed (engine.merged)."""
-    import pyarrow.parquet as pq
-
-    from adal.indicators.output import arrow_table, records
 
     outcomes = []
     for indicator, _ in indicators:
@@ -208,9 +205,18 @@ def _spill(folded: Folded, indicators: list[tuple[Indicator, Any]], sink: Sink, 
             )
             outcomes.append(outcome)
     folded.excluded = []
+    _write_shard(outcomes, sink, f"block-{first:012d}")
+
+
+def _write_shard(outcomes: list[Outcome], sink: Sink, name: str) -> None:
+    """Records of ``outcomes`` as one Parquet file in the sink (nothing when there are none)."""
+    import pyarrow.parquet as pq
+
+    from adal.indicators.output import arrow_table, records
+
     table = arrow_table(records(outcomes, sink.versions, sink.dataset))
     if table.num_rows:
-        pq.write_table(table, os.path.join(sink.folder, f"block-{first:012d}.parquet"), compression="zstd")
+        pq.write_table(table, os.path.join(sink.folder, f"{name}.parquet"), compression="zstd")
 
 
 def _ranges(path: str) -> Iterator[tuple[tuple[str, int, int], int]]:
@@ -312,7 +318,14 @@ def run_blocks(
                 ocids.add(ocid)
     if by_ocid:
         folded.sort()
-    return Run(finish(selected(config), folded, folding, rates, registers), problems, tenderer_map)
+    emit = None
+    if sink is not None:
+        spilled = itertools.count()
+
+        def emit(outcome: Outcome) -> None:
+            _write_shard([outcome], sink, f"final-{next(spilled):04d}")
+
+    return Run(finish(selected(config), folded, folding, rates, registers, emit), problems, tenderer_map)
 
 
 def run_file(
