@@ -4,6 +4,7 @@ real data; the generated page and the generated lines of every methodology page 
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -88,7 +89,20 @@ def test_firing_rate_and_the_false_positive_machine_warning() -> None:
 def test_the_command_scores_every_indicator_on_a_tiny_world(tmp_path: Path) -> None:
     out = tmp_path / "docs" / "accuracy.md"
     ran = subprocess.run(
-        [*ADAL, "accuracy", "--scale", "tiny", "--seed", "5", "--no-real", "--out", str(out), "--no-pages"],
+        [
+            *ADAL,
+            "accuracy",
+            "--scale",
+            "tiny",
+            "--seed",
+            "5",
+            "--no-real",
+            "--out",
+            str(out),
+            "--no-pages",
+            "--validation",
+            str(tmp_path / "docs" / "scores-validation.md"),
+        ],
         capture_output=True,
         text=True,
         cwd=tmp_path,
@@ -101,6 +115,10 @@ def test_the_command_scores_every_indicator_on_a_tiny_world(tmp_path: Path) -> N
     report = accuracy.Report.from_json(json.loads(out.with_suffix(".json").read_text()))
     assert report.world["cases"] >= 27 and report.world["processes"] > 1000
     assert accuracy.markdown(report) == text
+    validation = (tmp_path / "docs" / "scores-validation.md").read_text()
+    auc = re.search(r"\*\*(\d\.\d\d) overall, (\d\.\d\d|—) within buyers of the same size\*\*", validation)
+    assert auc is not None and 0 <= float(auc.group(1)) <= 1
+    assert "### CRI calibration · ocds-adalkz (synthetic world)" in validation
     # Some indicator finds planted cases with some precision, and no rate leaves [0, 1].
     assert any(s.best() for s in report.scores)
     for s in report.scores:

@@ -102,10 +102,10 @@ def _rows(n: int) -> list[dict[str, object]]:
     return [
         {
             "ocid": f"o{i:03d}",
-            "cri": (i % 10) / 10,
+            "risk": (i % 10) / 10,
             "amount": float(1000 * (i % 7 + 1)),
             "currency": "KZT",
-            "components": json.dumps({"R018": 1.0 if i % 2 else 0.0, "CRI-ADVERT": 0.5}),
+            "flags": json.dumps(["R018", "CRI-ADVERT"] if i % 2 else ["CRI-ADVERT"]),
         }
         for i in range(n)
     ]
@@ -117,9 +117,9 @@ def test_queue_puts_risk_times_money_first_then_a_seeded_random_share() -> None:
     assert [e.chosen for e in queue] == ["risk"] * 8 + ["random"] * 2
     risky = [e.priority for e in queue if e.chosen == "risk"]
     assert risky == sorted(risky, reverse=True)
-    best = max(rows, key=lambda r: (r["cri"] * r["amount"], r["ocid"]))  # type: ignore[operator]
-    assert queue[0].priority == pytest.approx(best["cri"] * best["amount"])  # type: ignore[operator]
-    assert "signals:" in queue[0].reason and "seed 3" in queue[-1].reason
+    best = max(rows, key=lambda r: (r["risk"] * r["amount"], r["ocid"]))  # type: ignore[operator]
+    assert queue[0].priority == pytest.approx(best["risk"] * best["amount"])  # type: ignore[operator]
+    assert "red flags: " in queue[0].reason and "seed 3" in queue[-1].reason
     assert build(rows, 10, random_share=0.2, seed=3) == queue
     assert {e.ocid for e in build(rows, 10, random_share=0.2, seed=4)[8:]} != {e.ocid for e in queue[8:]}
     assert not {e.ocid for e in queue[8:]} & {e.ocid for e in queue[:8]}

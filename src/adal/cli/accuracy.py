@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import tempfile
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -42,6 +42,10 @@ def register(app: typer.Typer) -> None:
                 help="Also rewrite the generated lines in each indicator's pages (en, ru, kk) beside OUT.",
             ),
         ] = True,
+        validation: Annotated[
+            Path,
+            typer.Option(help="The scores' validation page to write (rankings against the ground truth)."),
+        ] = Path("docs") / "scores-validation.md",
         warehouse: Annotated[
             Path | None,
             typer.Option(
@@ -105,6 +109,7 @@ def register(app: typer.Typer) -> None:
                     ),
                     _universe(executor, world_dataset),
                 )
+                scores_page = _validation(executor, world_dataset, truth, manifest, scale, seed)
                 real_rates: dict[str, dict[str, tuple[int, int]]] = {}
                 for dataset, code, flagged, computable in executor.query(
                     "SELECT dataset, code, count(*) FILTER (WHERE state = 'flagged'), "
@@ -131,6 +136,9 @@ def register(app: typer.Typer) -> None:
         data = out.with_suffix(".json")
         data.write_text(json.dumps(report.as_json(), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
         console.print(f"adal accuracy: wrote {out} and {data}")
+        validation.parent.mkdir(parents=True, exist_ok=True)
+        validation.write_text(scores_page, encoding="utf-8")
+        console.print(f"adal accuracy: wrote {validation}")
         if pages:
             written = write_pages(report, out.parent)
             console.print(f"adal accuracy: updated the Accuracy lines of {written} pages")
@@ -180,3 +188,34 @@ def _universe(executor: object, dataset: str) -> dict[str, set[str]]:
             "SELECT org_key FROM bid_tenderers WHERE dataset = $1 UNION SELECT org_key FROM award_suppliers WHERE dataset = $1"
         ),
     }
+
+
+def _validation(
+    executor: Any, world_dataset: str, truth: Any, manifest: dict[str, Any], scale: str, seed: int
+) -> str:
+    """The scores' validation page: rankings against the planted cases, and the calibration per dataset."""
+    from adal.indicators.registers import Registers
+    from adal.scores import validate
+    from adal.scores.calibrate import MIN_PROCESSES
+    from adal.scores.frame import frame
+
+    registers = Registers.from_warehouse(executor)
+    rows, _ = frame(executor, world_dataset, registers)
+    world = {
+        "command": f"adal accuracy --scale {manifest.get('scale', scale)} --seed {manifest.get('seed', seed)}",
+        "scale": manifest.get("scale", scale),
+        "seed": manifest.get("seed", seed),
+    }
+    calibrations = {world_dataset + " (synthetic world)": validate.calibrate(rows)}
+    for (dataset,) in executor.query(
+        "SELECT DISTINCT dataset FROM processes WHERE dataset <> ? ORDER BY 1", [world_dataset]
+    ):
+        real_rows, _ = frame(executor, dataset, registers)
+        if sum(r.single_bid is not None for r in real_rows) >= MIN_PROCESSES:
+            calibrations[dataset] = validate.calibrate(real_rows)
+    return validate.markdown(
+        world,
+        validate.buyers(rows, truth.positives("buyers")),
+        validate.regions(rows, truth.positives("ocids"), registers),
+        calibrations,
+    )

@@ -53,7 +53,7 @@ def register(app: typer.Typer) -> None:
         ensure(path, console)
         with Executor(path, read_only=True) as ex:
             chosen = pick_dataset(ex, "process_scores", dataset)
-            names = ("ocid", "cri", "amount", "currency", "components")
+            names = ("ocid", "risk", "amount", "currency", "flags")
             rows = [
                 dict(zip(names, r, strict=True))
                 for r in ex.query(
@@ -76,7 +76,7 @@ def register(app: typer.Typer) -> None:
             table.add_column(column)
         for e in entries:
             table.add_row(
-                str(e.position), e.ocid, e.chosen, "—" if e.cri is None else f"{e.cri:.2f}",
+                str(e.position), e.ocid, e.chosen, "—" if e.risk is None else f"{e.risk:.2f}",
                 "—" if e.amount is None else f"{e.amount:,.0f} {e.currency or ''}".strip(), e.reason,
             )  # fmt: skip
         Console().print(table)

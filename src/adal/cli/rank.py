@@ -31,6 +31,11 @@ class Format(StrEnum):
     csv = "csv"
 
 
+class Weights(StrEnum):
+    equal = "equal"
+    calibrated = "calibrated"
+
+
 COLUMNS = (
     "rank", "rank_low", "rank_high", "ranked", "subject_id", "subject_name", "peer_group", "year", "processes",
     "amount", "integrity", "integrity_low", "integrity_high", "cri_raw", "competition", "competition_low",
@@ -67,6 +72,19 @@ def register(app: typer.Typer) -> None:
             str | None, typer.Option(help="The dataset (required when the warehouse holds several).")
         ] = None,
         limit: Annotated[int | None, typer.Option(help="Show only the riskiest N.")] = None,
+        weights: Annotated[
+            Weights,
+            typer.Option(
+                help="CRI weights: equal, or calibrated on single bidding (GTI's method; docs/scores.md)."
+            ),
+        ] = Weights.equal,
+        calibration: Annotated[
+            bool,
+            typer.Option(
+                "--calibration",
+                help="Print the calibration report (with --weights calibrated) instead of the ranking.",
+            ),
+        ] = False,
         warehouse: WarehouseOption = None,
     ) -> None:
         """Rank regions, buyers, suppliers or markets by integrity (100 = best) with 90 % intervals, rank intervals
@@ -78,9 +96,15 @@ def register(app: typer.Typer) -> None:
 
         path = warehouse_path(warehouse)
         console = Console(stderr=True)
-        ensure(path, console)
+        ensure(path, console, weights.value)
         with Executor(path, read_only=True) as ex:
             chosen = pick_dataset(ex, "group_scores", dataset)
+            if calibration:
+                text = ex.scalar("SELECT calibration FROM score_runs WHERE dataset = ?", [chosen])
+                if text is None:
+                    raise UsageError("--calibration needs --weights calibrated")
+                typer.echo(text, nl=False)
+                return
             wanted = ALL_YEARS if year is None else year
             rows = ex.query(
                 f"SELECT {', '.join(COLUMNS)} FROM group_scores WHERE dataset = ? AND level = ? AND year = ? "

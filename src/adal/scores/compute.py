@@ -34,12 +34,19 @@ ALL_YEARS = 0  # the period "all years"
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS score_runs (
-    run_id INTEGER, computed_at TIMESTAMP, dataset VARCHAR, weights VARCHAR, currency VARCHAR, processes BIGINT
+    run_id INTEGER, computed_at TIMESTAMP, dataset VARCHAR, weights VARCHAR, currency VARCHAR, processes BIGINT,
+    calibration VARCHAR  -- the calibration report (Markdown), for calibrated weights
+);
+ALTER TABLE score_runs ADD COLUMN IF NOT EXISTS calibration VARCHAR;
+CREATE TABLE IF NOT EXISTS score_calibration (
+    run_id INTEGER, dataset VARCHAR, component VARCHAR, band VARCHAR, coefficient DOUBLE, standard_error DOUBLE,
+    p_value DOUBLE, processes BIGINT, weight DOUBLE
 );
 CREATE TABLE IF NOT EXISTS process_scores (
     run_id INTEGER, dataset VARCHAR, ocid VARCHAR, year INTEGER, region VARCHAR, buyer VARCHAR, buyer_kind VARCHAR,
     supplier VARCHAR, market VARCHAR, amount DOUBLE, currency VARCHAR, tenderers BIGINT, single_bid DOUBLE,
-    cri DOUBLE, integrity DOUBLE, competition DOUBLE, transparency DOUBLE, components VARCHAR
+    cri DOUBLE, risk DOUBLE, flags_raised INTEGER, flags_computable INTEGER, flags VARCHAR,
+    integrity DOUBLE, competition DOUBLE, transparency DOUBLE, components VARCHAR
 );
 CREATE TABLE IF NOT EXISTS group_scores (
     run_id INTEGER, dataset VARCHAR, level VARCHAR, subject_id VARCHAR, subject_name VARCHAR, peer_group VARCHAR,
@@ -118,7 +125,7 @@ def score_groups(all_groups: list[Group], *, replicates: int = 200, seed: int = 
         by_peers[(g.peer_group, g.year)].append(g)
     out: list[GroupScore] = []
     for (_, _year), peers in sorted(by_peers.items()):
-        risk = [np.array([c for r in g.rows if (c := r.cri) is not None]) for g in peers]
+        risk = [np.array([c for r in g.rows if (c := r.risk) is not None]) for g in peers]
         single = [np.array([r.single_bid for r in g.rows if r.single_bid is not None]) for g in peers]
         risk_prior = stats.fit_prior([float(a.sum()) for a in risk], [len(a) for a in risk])
         single_prior = stats.fit_prior([float(a.sum()) for a in single], [len(a) for a in single])
@@ -132,7 +139,7 @@ def score_groups(all_groups: list[Group], *, replicates: int = 200, seed: int = 
                 "integrity": 100 * (1 - cri.mean),
                 "integrity_low": 100 * (1 - cri.high),
                 "integrity_high": 100 * (1 - cri.low),
-                "cri_raw": cri.raw,
+                "cri_raw": _mean([c for r in g.rows if (c := r.cri) is not None]),
                 "competition": 100 * (1 - sb.mean),
                 "competition_low": 100 * (1 - sb.high),
                 "competition_high": 100 * (1 - sb.low),
@@ -196,16 +203,17 @@ def _components(rows: list[ProcessRow]) -> dict[str, dict[str, float]]:
 
 def _top(rows: list[ProcessRow], n: int = 5) -> list[dict[str, Any]]:
     """The processes that drive the group's risk: risk × money at stake (risk alone where no amount)."""
-    scored = [(r, r.cri or 0.0) for r in rows if r.cri]
+    scored = [(r, r.risk or 0.0) for r in rows if r.risk]
     scored.sort(key=lambda item: (-(item[1] * (item[0].amount or 0.0)), -item[1], item[0].ocid))
     return [
         {
             "ocid": r.ocid,
-            "cri": round(cri, 4),
+            "risk": round(risk, 4),
+            "cri": None if r.cri is None else round(r.cri, 4),
             "amount": r.amount,
-            "components": sorted(c for c, v in r.components.items() if v > 0),
+            "flags": list(r.codes),
         }
-        for r, cri in scored[:n]
+        for r, risk in scored[:n]
     ]
 
 
@@ -214,9 +222,9 @@ def _contributors(g: Group, n: int = 5) -> list[dict[str, Any]]:
     totals: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
     names: dict[str, str | None] = {}
     for r in g.rows:
-        if r.buyer is None or r.cri is None:
+        if r.buyer is None or r.risk is None:
             continue
-        totals[r.buyer][0] += r.cri
+        totals[r.buyer][0] += r.risk
         totals[r.buyer][1] += 1
         names[r.buyer] = r.buyer_name
     whole = sum(t for t, _ in totals.values())
@@ -258,10 +266,16 @@ class ScoreRun:
     datasets: dict[str, int]  # processes per dataset
 
 
-def compute(path: str, *, only: str | None = None, replicates: int = 200, seed: int = 0) -> ScoreRun:
-    """Score every dataset (or ``only``) of the warehouse at ``path`` and store the scores in one transaction."""
+def compute(
+    path: str, *, only: str | None = None, replicates: int = 200, seed: int = 0, weights: str = "equal"
+) -> ScoreRun:
+    """Score every dataset (or ``only``) of the warehouse at ``path`` and store the scores in one transaction.
+
+    ``weights``: ``equal`` (the CRI is the mean of its components) or ``calibrated`` (weighted by how strongly
+    each predicts single bidding in the dataset: :mod:`adal.scores.calibrate`)."""
     from adal.errors import UsageError
     from adal.indicators.registers import Registers
+    from adal.scores.calibrate import calibrate, report
 
     with Executor(path, read_only=True) as ex:
         datasets = [r[0] for r in ex.query("SELECT DISTINCT dataset FROM processes ORDER BY 1")]
@@ -273,6 +287,11 @@ def compute(path: str, *, only: str | None = None, replicates: int = 200, seed: 
         computed = {}
         for dataset in datasets:
             rows, currency = frame(ex, dataset, registers)
+            calibration = None
+            if weights == "calibrated":
+                calibration = calibrate(rows)
+                for r in rows:
+                    r.weights = calibration.weights
             names, listed = region_names(registers)
             kazakh = any(r.region in names for r in rows)
             scored: list[GroupScore] = []
@@ -284,19 +303,29 @@ def compute(path: str, *, only: str | None = None, replicates: int = 200, seed: 
                     listed if level == "region" and kazakh else (),
                 )
                 scored.extend(score_groups(level_groups, replicates=replicates, seed=seed))
-            computed[dataset] = (rows, currency, scored)
+            computed[dataset] = (rows, currency, scored, calibration)
     with Executor(path) as ex:
         ex.connection.execute(SCHEMA)
         ex.execute("BEGIN TRANSACTION")
         try:
             run_id = int(ex.scalar("SELECT coalesce(max(run_id), 0) + 1 FROM score_runs"))
-            for dataset, (rows, currency, scored) in computed.items():
-                for table in ("process_scores", "group_scores", "score_runs"):
+            for dataset, (rows, currency, scored, calibration) in computed.items():
+                for table in ("process_scores", "group_scores", "score_runs", "score_calibration"):
                     ex.execute(f"DELETE FROM {table} WHERE dataset = ?", [dataset])
+                text = report(calibration, dataset) if calibration is not None else None
                 ex.execute(
-                    "INSERT INTO score_runs VALUES (?, now(), ?, 'equal', ?, ?)",
-                    [run_id, dataset, currency, len(rows)],
+                    "INSERT INTO score_runs VALUES (?, now(), ?, ?, ?, ?, ?)",
+                    [run_id, dataset, weights, currency, len(rows), text],
                 )
+                if calibration is not None and calibration.terms:
+                    ex.connection.executemany(
+                        "INSERT INTO score_calibration VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        [
+                            [run_id, dataset, t.component, t.band, t.coefficient, t.standard_error, t.p_value,
+                             t.processes, calibration.weights.get(t.component, 0.0)]
+                            for t in calibration.terms
+                        ],
+                    )  # fmt: skip
                 _insert(ex, "process_scores", [_process_record(run_id, dataset, currency, r) for r in rows])
                 _insert(ex, "group_scores", [_group_record(run_id, dataset, s) for s in scored])
             ex.execute("COMMIT")
@@ -307,10 +336,11 @@ def compute(path: str, *, only: str | None = None, replicates: int = 200, seed: 
 
 
 def _process_record(run_id: int, dataset: str, currency: str | None, r: ProcessRow) -> tuple[Any, ...]:
-    cri = r.cri
+    risk = r.risk
     return (
         run_id, dataset, r.ocid, r.year, r.region, r.buyer, r.buyer_kind, r.supplier, r.market, r.amount, currency,
-        r.tenderers, r.single_bid, cri, None if cri is None else 100 * (1 - cri),
+        r.tenderers, r.single_bid, r.cri, risk, r.flagged, r.computable, json.dumps(list(r.codes)),
+        None if risk is None else 100 * (1 - risk),
         None if r.single_bid is None else 100 * (1 - r.single_bid), 100 * r.transparency, json.dumps(r.components),
     )  # fmt: skip
 
@@ -348,7 +378,7 @@ def _insert(ex: Executor, table: str, rows: list[tuple[Any, ...]]) -> None:
         ex.connection.unregister("_rows")
 
 
-def ensure(path: str, console: Any = None) -> None:
+def ensure(path: str, console: Any = None, weights: str = "equal") -> None:
     """Score the warehouse when it has no scores, or when its flags are newer than its scores; compute the
     flags first when it has none, or when data were loaded after them. Says what it does on ``console``."""
     from adal.errors import UsageError
@@ -367,6 +397,10 @@ def ensure(path: str, console: Any = None) -> None:
         scores_at = (
             ex.scalar("SELECT max(computed_at) FROM score_runs") if ex.has_table("score_runs") else None
         )
+        if scores_at is not None and ex.scalar(
+            "SELECT count(*) FROM score_runs WHERE weights <> ?", [weights]
+        ):
+            scores_at = None  # scored with other weights
         loaded_at = ex.scalar("SELECT max(finished_at) FROM ingest_runs WHERE loaded > 0")
     if flags_at is None or (loaded_at is not None and flags_at < loaded_at):
         if console is not None:
@@ -377,5 +411,5 @@ def ensure(path: str, console: Any = None) -> None:
         flags_at = None  # newer than any score now
     if scores_at is None or flags_at is None or scores_at < flags_at:
         if console is not None:
-            console.print(f"adal: scoring {path} (indices, intervals, ranks)")
-        compute(path)
+            console.print(f"adal: scoring {path} (indices, intervals, ranks; {weights} weights)")
+        compute(path, weights=weights)

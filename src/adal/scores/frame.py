@@ -104,6 +104,16 @@ WHERE p.dataset = $1
 ORDER BY p.ocid
 """
 
+FLAGS_SQL = """
+SELECT subject_id AS ocid,
+       count(*) FILTER (WHERE state = 'flagged') AS flagged,
+       count(*) FILTER (WHERE state <> 'not_computable') AS computable,
+       list(code ORDER BY code) FILTER (WHERE state = 'flagged') AS codes
+FROM flags
+WHERE dataset = $1 AND subject_type = 'process' AND run_id = (SELECT max(run_id) FROM flags WHERE dataset = $1)
+GROUP BY subject_id
+"""
+
 COMPONENTS_SQL = """
 SELECT f.subject_id AS ocid, f.code, f.state, f.value
 FROM flags f
@@ -128,20 +138,29 @@ class ProcessRow:
     transparency: float  # share of TRANSPARENCY_FIELDS published
     components: dict[str, float]  # CRI component -> risk score in [0, 1] (computable ones only)
     single_bid: float | None  # 1 single bid, 0 several, None not computable
+    flagged: int = 0  # process-level red flags raised (every indicator)
+    computable: int = 0  # process-level indicators that could judge the process
+    codes: tuple[str, ...] = ()  # the red flags raised
+    weights: dict[str, float] | None = None  # calibrated component weights; None: equal weights
+
+    @property
+    def risk(self) -> float | None:
+        """The share of the red flags that could judge the process which it raised (None: none could)."""
+        return self.flagged / self.computable if self.computable else None
 
     @property
     def cri(self) -> float | None:
-        """The Corruption Risk Index of the process: the mean of its computable components (equal weights)."""
+        """The Corruption Risk Index of the process: the mean of its computable components, with equal
+        weights or the calibrated ones (components weighted 0 left out)."""
         if not self.components:
             return None
-        return sum(self.components.values()) / len(self.components)
-
-    def weighted_cri(self, weights: dict[str, float]) -> float | None:
-        usable = {c: v for c, v in self.components.items() if weights.get(c, 0) > 0}
-        total = sum(weights[c] for c in usable)
-        if not usable or total <= 0:
-            return self.cri
-        return sum(weights[c] * v for c, v in usable.items()) / total
+        if self.weights is None:
+            return sum(self.components.values()) / len(self.components)
+        usable = {c: v for c, v in self.components.items() if self.weights.get(c, 0.0) > 0}
+        total = sum(self.weights[c] for c in usable)
+        if total <= 0:
+            return None
+        return sum(self.weights[c] * v for c, v in usable.items()) / total
 
 
 def component_score(state: str, value: float | None) -> float | None:
@@ -170,6 +189,10 @@ def frame(executor: Executor, dataset: str, registers: Any = None) -> tuple[list
             components.setdefault(ocid, {})[code] = score
             if code == SINGLE_BID:
                 single[ocid] = 1.0 if state == "flagged" else 0.0
+    raised: dict[str, tuple[int, int, tuple[str, ...]]] = {}
+    if executor.has_table("flags"):
+        for ocid, flagged, computable, codes in executor.query(FLAGS_SQL, [dataset]):
+            raised[ocid] = (int(flagged), int(computable), tuple(codes or ()))
     bodies = registers.bodies if registers is not None else {}
     rows = []
     currency = None
@@ -200,6 +223,7 @@ def frame(executor: Executor, dataset: str, registers: Any = None) -> tuple[list
                 sum(bool(v) for v in published) / len(published),
                 components.get(ocid, {}),
                 single.get(ocid),
+                *raised.get(ocid, (0, 0, ())),
             )
         )
     return rows, currency

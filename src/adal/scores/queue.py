@@ -16,8 +16,8 @@ class Entry:
     position: int
     ocid: str
     chosen: str  # "risk" | "random"
-    priority: float  # CRI × amount at stake (amount: the process's, else the dataset's median)
-    cri: float | None
+    priority: float  # risk × amount at stake (amount: the process's, else the dataset's median)
+    risk: float | None  # share of the process's computable red flags that it raised
     amount: float | None
     currency: str | None
     reason: str
@@ -27,7 +27,8 @@ def build(
     rows: list[dict[str, Any]], budget: int, *, random_share: float = 0.1, seed: int = 0
 ) -> list[Entry]:
     """``budget`` processes: the riskiest by priority, then ``random_share`` of the budget drawn uniformly
-    (by ``seed``) from the processes not already chosen. ``rows`` are ``process_scores`` rows of one dataset."""
+    (by ``seed``) from the processes not already chosen. ``rows`` are ``process_scores`` rows of one dataset
+    (``ocid``, ``risk``, ``amount``, ``currency``, ``flags`` as a JSON list)."""
     if budget <= 0 or not rows:
         return []
     amounts = sorted(r["amount"] for r in rows if r["amount"] is not None and r["amount"] > 0)
@@ -37,17 +38,16 @@ def build(
 
     def priority(r: dict[str, Any]) -> float:
         at_stake = r["amount"] if r["amount"] is not None and r["amount"] > 0 else median
-        return (r["cri"] or 0.0) * at_stake
+        return (r["risk"] or 0.0) * at_stake
 
     ranked = sorted(rows, key=lambda r: (-priority(r), r["ocid"]))
-    chosen = [r for r in ranked[:by_risk] if (r["cri"] or 0) > 0]
+    chosen = [r for r in ranked[:by_risk] if (r["risk"] or 0) > 0]
     taken = {r["ocid"] for r in chosen}
     rest = sorted((r for r in rows if r["ocid"] not in taken), key=lambda r: r["ocid"])
     lottery = random.Random(seed).sample(rest, min(drawn + (by_risk - len(chosen)), len(rest)))
     out: list[Entry] = []
     for r in chosen:
-        components = json.loads(r["components"] or "{}")
-        signals = sorted(code for code, score in components.items() if score > 0)
+        signals = json.loads(r["flags"] or "[]")
         stake = "its value" if r["amount"] else "the median value (its own is unknown)"
         out.append(
             Entry(
@@ -55,10 +55,10 @@ def build(
                 r["ocid"],
                 "risk",
                 priority(r),
-                r["cri"],
+                r["risk"],
                 r["amount"],
                 r["currency"],
-                f"risk {r['cri']:.2f} × {stake}; signals: {', '.join(signals)}",
+                f"risk {r['risk']:.2f} × {stake}; red flags: {', '.join(signals)}",
             )
         )
     for r in sorted(lottery, key=lambda r: r["ocid"]):
@@ -68,7 +68,7 @@ def build(
                 r["ocid"],
                 "random",
                 priority(r),
-                r["cri"],
+                r["risk"],
                 r["amount"],
                 r["currency"],
                 f"random audit (seed {seed}): drawn among the processes the risk ranking did not choose",
