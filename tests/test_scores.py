@@ -74,6 +74,15 @@ def test_the_posterior_lies_between_peers_and_data_and_moves_to_the_data_with_ev
     assert abs(many.mean - rate) <= abs(few.mean - rate) + 1e-12
 
 
+def test_shrinking_many_groups_at_once_is_shrinking_each() -> None:
+    prior = stats.fit_prior([5, 50, 10, 80], [100, 100, 100, 100])
+    many = stats.shrink_many([0, 3, 7.5, 40], [0, 10, 12, 40], prior)
+    for got, (k, n) in zip(many, [(0, 0), (3, 10), (7.5, 12), (40, 40)], strict=True):
+        one = stats.shrink(k, n, prior)
+        assert got.raw == one.raw
+        assert (got.mean, got.low, got.high) == pytest.approx((one.mean, one.low, one.high))
+
+
 def test_rank_intervals_separate_a_clear_case_and_not_noise() -> None:
     rng = np.random.default_rng(1)
     groups = [rng.binomial(1, 0.6, 400).astype(float)] + [
@@ -153,6 +162,15 @@ def test_rank_lists_every_region_with_intervals(tiny: Path) -> None:
             "not distinguishable from peers",
         }
     assert any(r["contributors"] for r in rows) and any(r["top_processes"] for r in rows)
+    for r in rows:  # per capita for the regions and cities; the central bodies have no residents
+        if r["subject_id"] == "republican":
+            assert r["population"] is None and r["amount_per_capita"] is None
+        else:
+            assert r["population"] > 100_000
+            assert r["amount_per_capita"] is None or r["amount_per_capita"] == pytest.approx(
+                r["amount"] / r["population"]
+            )
+        assert r["risk_by_value"] is None or 0 <= r["risk_by_value"] <= 1
     table = adal("rank", "--level", "buyer", "--limit", "5", "--warehouse", str(tiny / "w.duckdb")).stdout
     assert "buyer ranking" in table
 

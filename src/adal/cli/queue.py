@@ -50,7 +50,7 @@ def register(app: typer.Typer) -> None:
             raise UsageError(f"--random-share is {random_share}, expected a share between 0 and 1")
         path = warehouse_path(warehouse)
         console = Console(stderr=True)
-        ensure(path, console)
+        ensure(path, console, weights=None)  # the queue reads risk, which no CRI weighting changes
         with Executor(path, read_only=True) as ex:
             chosen = pick_dataset(ex, "process_scores", dataset)
             names = ("ocid", "risk", "amount", "currency", "flags")

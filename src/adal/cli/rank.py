@@ -40,7 +40,7 @@ COLUMNS = (
     "rank", "rank_low", "rank_high", "ranked", "subject_id", "subject_name", "peer_group", "year", "processes",
     "amount", "integrity", "integrity_low", "integrity_high", "cri_raw", "competition", "competition_low",
     "competition_high", "single_bid_raw", "mean_bidders", "hhi", "transparency", "verdict", "change",
-    "components", "top_processes", "contributors",
+    "population", "amount_per_capita", "risk_by_value", "components", "top_processes", "contributors",
 )  # fmt: skip
 JSON_COLUMNS = {"components", "top_processes", "contributors"}
 

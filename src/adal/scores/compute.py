@@ -37,7 +37,6 @@ CREATE TABLE IF NOT EXISTS score_runs (
     run_id INTEGER, computed_at TIMESTAMP, dataset VARCHAR, weights VARCHAR, currency VARCHAR, processes BIGINT,
     calibration VARCHAR  -- the calibration report (Markdown), for calibrated weights
 );
-ALTER TABLE score_runs ADD COLUMN IF NOT EXISTS calibration VARCHAR;
 CREATE TABLE IF NOT EXISTS score_calibration (
     run_id INTEGER, dataset VARCHAR, component VARCHAR, band VARCHAR, coefficient DOUBLE, standard_error DOUBLE,
     p_value DOUBLE, processes BIGINT, weight DOUBLE
@@ -55,8 +54,10 @@ CREATE TABLE IF NOT EXISTS group_scores (
     competition DOUBLE, competition_low DOUBLE, competition_high DOUBLE, single_bid_raw DOUBLE,
     mean_bidders DOUBLE, hhi DOUBLE, transparency DOUBLE,
     rank INTEGER, rank_low INTEGER, rank_high INTEGER, ranked INTEGER, verdict VARCHAR, change DOUBLE,
-    components VARCHAR, top_processes VARCHAR, contributors VARCHAR
+    components VARCHAR, top_processes VARCHAR, contributors VARCHAR,
+    population BIGINT, amount_per_capita DOUBLE, risk_by_value DOUBLE
 );
+
 """
 
 
@@ -118,8 +119,15 @@ def groups(
     return sorted(found.values(), key=lambda g: (g.year, g.subject))
 
 
-def score_groups(all_groups: list[Group], *, replicates: int = 200, seed: int = 0) -> list[GroupScore]:
-    """Shrunk indices, intervals, ranks with intervals, and verdicts, per (peer group, year)."""
+def score_groups(
+    all_groups: list[Group],
+    *,
+    replicates: int = 200,
+    seed: int = 0,
+    populations: dict[str, int] | None = None,
+) -> list[GroupScore]:
+    """Shrunk indices, intervals, ranks with intervals, and verdicts, per (peer group, year); with
+    ``populations`` (regions), spending per resident beside them."""
     by_peers: dict[tuple[str, int], list[Group]] = defaultdict(list)
     for g in all_groups:
         by_peers[(g.peer_group, g.year)].append(g)
@@ -130,9 +138,11 @@ def score_groups(all_groups: list[Group], *, replicates: int = 200, seed: int = 
         risk_prior = stats.fit_prior([float(a.sum()) for a in risk], [len(a) for a in risk])
         single_prior = stats.fit_prior([float(a.sum()) for a in single], [len(a) for a in single])
         ranks = stats.rank_intervals(risk, risk_prior, replicates=replicates, seed=seed)
-        for g, r_values, s_values, ranked in zip(peers, risk, single, ranks, strict=True):
-            cri = stats.shrink(float(r_values.sum()), len(r_values), risk_prior)
-            sb = stats.shrink(float(s_values.sum()), len(s_values), single_prior)
+        risk_shrunk = stats.shrink_many([float(a.sum()) for a in risk], [len(a) for a in risk], risk_prior)
+        single_shrunk = stats.shrink_many(
+            [float(a.sum()) for a in single], [len(a) for a in single], single_prior
+        )
+        for g, r_values, ranked, cri, sb in zip(peers, risk, ranks, risk_shrunk, single_shrunk, strict=True):
             values: dict[str, Any] = {
                 "processes": len(g.rows),
                 "amount": sum(r.amount for r in g.rows if r.amount is not None) if g.rows else None,
@@ -146,6 +156,8 @@ def score_groups(all_groups: list[Group], *, replicates: int = 200, seed: int = 
                 "single_bid_raw": sb.raw,
                 "mean_bidders": _mean([float(r.tenderers) for r in g.rows if r.tenderers is not None]),
                 "hhi": _hhi(g.rows),
+                "population": (populations or {}).get(g.subject),
+                "risk_by_value": _by_value(g.rows),
                 "transparency": _percent(_mean([r.transparency for r in g.rows])),
                 "rank": ranked.rank,
                 "rank_low": ranked.low,
@@ -157,6 +169,9 @@ def score_groups(all_groups: list[Group], *, replicates: int = 200, seed: int = 
                 "contributors": _contributors(g) if g.level == "region" else [],
             }
             out.append(GroupScore(g, values))
+    for score in out:
+        v = score.values
+        v["amount_per_capita"] = v["amount"] / v["population"] if v["amount"] and v["population"] else None
     _changes(out)
     return out
 
@@ -169,6 +184,14 @@ def _verdict(cri: stats.Shrunk, prior: stats.Prior, n: int) -> str:
         "higher than peers": "riskier than peers",
         "lower than peers": "less risky than peers",
     }.get(stats.verdict(cri, prior.mean), "not distinguishable from peers")
+
+
+def _by_value(rows: list[ProcessRow]) -> float | None:
+    """Risk weighted by money: the share of the group's spending that went through risky processes' flags
+    (sum of risk × amount over the sum of amounts), fairer where a few large purchases carry the stakes."""
+    pairs = [(r.risk, r.amount) for r in rows if r.risk is not None and r.amount is not None and r.amount > 0]
+    whole = sum(a for _, a in pairs)
+    return sum(risk * a for risk, a in pairs) / whole if whole else None
 
 
 def _percent(value: float | None) -> float | None:
@@ -247,6 +270,15 @@ def _changes(scores: list[GroupScore]) -> None:
             s.values["change"] = s.values["integrity"] - before.values["integrity"]
 
 
+def region_populations(registers: Any) -> dict[str, int]:
+    """Residents per region or city (territory register); the republican group has none."""
+    return {
+        kato: int(row["population"])
+        for kato, row in getattr(registers, "territory", {}).items()
+        if row.get("kind") in {"region", "city"} and row.get("population")
+    }
+
+
 def region_names(registers: Any) -> tuple[dict[str, str], list[str]]:
     """Names of the regions (and the republican group), and the 20 regions + republican that are always listed."""
     names: dict[str, str] = {"republican": "Central (republican) bodies"}
@@ -302,10 +334,13 @@ def compute(
                     names if level == "region" else {},
                     listed if level == "region" and kazakh else (),
                 )
-                scored.extend(score_groups(level_groups, replicates=replicates, seed=seed))
+                populations = region_populations(registers) if level == "region" else None
+                scored.extend(
+                    score_groups(level_groups, replicates=replicates, seed=seed, populations=populations)
+                )
             computed[dataset] = (rows, currency, scored, calibration)
     with Executor(path) as ex:
-        ex.connection.execute(SCHEMA)
+        _schema(ex)
         ex.execute("BEGIN TRANSACTION")
         try:
             run_id = int(ex.scalar("SELECT coalesce(max(run_id), 0) + 1 FROM score_runs"))
@@ -353,8 +388,23 @@ def _group_record(run_id: int, dataset: str, s: GroupScore) -> tuple[Any, ...]:
         v["competition"], v["competition_low"], v["competition_high"], v["single_bid_raw"],
         v["mean_bidders"], v["hhi"], v["transparency"], v["rank"], v["rank_low"], v["rank_high"], v["ranked"],
         v["verdict"], v["change"], json.dumps(v["components"]), json.dumps(v["top_processes"]),
-        json.dumps(v["contributors"], ensure_ascii=False),
+        json.dumps(v["contributors"], ensure_ascii=False), v["population"], v["amount_per_capita"], v["risk_by_value"],
     )  # fmt: skip
+
+
+def _schema(ex: Executor) -> None:
+    """Create the score tables; tables of an older layout are dropped first (scores are derived data, and
+    the run that follows writes them again)."""
+    import duckdb
+
+    probe = duckdb.connect()
+    probe.execute(SCHEMA)
+    for (table,) in probe.execute("SELECT table_name FROM information_schema.tables").fetchall():
+        wanted = [r[0] for r in probe.execute(f"DESCRIBE {table}").fetchall()]
+        if ex.has_table(table) and [r[0] for r in ex.query(f"DESCRIBE {table}")] != wanted:
+            ex.execute(f"DROP TABLE {table}")
+    probe.close()
+    ex.connection.execute(SCHEMA)
 
 
 def _insert(ex: Executor, table: str, rows: list[tuple[Any, ...]]) -> None:
@@ -378,9 +428,10 @@ def _insert(ex: Executor, table: str, rows: list[tuple[Any, ...]]) -> None:
         ex.connection.unregister("_rows")
 
 
-def ensure(path: str, console: Any = None, weights: str = "equal") -> None:
-    """Score the warehouse when it has no scores, or when its flags are newer than its scores; compute the
-    flags first when it has none, or when data were loaded after them. Says what it does on ``console``."""
+def ensure(path: str, console: Any = None, weights: str | None = "equal") -> None:
+    """Score the warehouse when it has no scores, when its flags are newer than its scores, or when it was
+    scored with other ``weights`` (None: any will do); compute the flags first when it has none, or when data
+    were loaded after them. Says what it does on ``console``."""
     from adal.errors import UsageError
     from adal.indicators import settings as settings_module
     from adal.indicators.registry import REGISTRY
@@ -397,8 +448,10 @@ def ensure(path: str, console: Any = None, weights: str = "equal") -> None:
         scores_at = (
             ex.scalar("SELECT max(computed_at) FROM score_runs") if ex.has_table("score_runs") else None
         )
-        if scores_at is not None and ex.scalar(
-            "SELECT count(*) FROM score_runs WHERE weights <> ?", [weights]
+        if (
+            scores_at is not None
+            and weights is not None
+            and ex.scalar("SELECT count(*) FROM score_runs WHERE weights <> ?", [weights])
         ):
             scores_at = None  # scored with other weights
         loaded_at = ex.scalar("SELECT max(finished_at) FROM ingest_runs WHERE loaded > 0")
@@ -411,5 +464,5 @@ def ensure(path: str, console: Any = None, weights: str = "equal") -> None:
         flags_at = None  # newer than any score now
     if scores_at is None or flags_at is None or scores_at < flags_at:
         if console is not None:
-            console.print(f"adal: scoring {path} (indices, intervals, ranks; {weights} weights)")
-        compute(path, weights=weights)
+            console.print(f"adal: scoring {path} (indices, intervals, ranks; {weights or 'equal'} weights)")
+        compute(path, weights=weights or "equal")
