@@ -33,9 +33,13 @@ def adal(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str
 def test_groups_that_differ_by_chance_alone_all_shrink_to_the_mean() -> None:
     # Ten groups of 100 with 20 to 30 successes: no more spread than binomial noise.
     prior = stats.fit_prior([20, 22, 25, 27, 30, 24, 26, 23, 21, 28], [100] * 10)
-    assert prior.strength == pytest.approx(1e4)
+    assert prior.strength == pytest.approx(100)  # as strong as the median group, no stronger
     assert prior.mean == pytest.approx(0.246)
-    assert stats.shrink(30, 100, prior).mean == pytest.approx(0.246, abs=0.002)
+    assert stats.shrink(30, 100, prior).mean == pytest.approx((24.6 + 30) / 200)
+    assert stats.fit_prior([25, 25], [100, 100], max_strength=1e4).strength == pytest.approx(1e4)
+    # A group of four keeps a wide interval, whatever its peers.
+    small = stats.shrink(1, 4, prior)
+    assert small.high - small.low > 0.1
 
 
 def test_a_small_group_is_pulled_to_its_peers_and_gets_a_wide_interval() -> None:
@@ -173,6 +177,17 @@ def test_rank_lists_every_region_with_intervals(tiny: Path) -> None:
         assert r["risk_by_value"] is None or 0 <= r["risk_by_value"] <= 1
     table = adal("rank", "--level", "buyer", "--limit", "5", "--warehouse", str(tiny / "w.duckdb")).stdout
     assert "buyer ranking" in table
+    # A month: every region again, and the small months keep wide intervals.
+    month = json.loads(
+        adal("rank", "--month", "2025-03", "--format", "json", "--warehouse", str(tiny / "w.duckdb")).stdout
+    )["rows"]
+    assert len(month) == 21
+    smallest = min((r for r in month if r["processes"]), key=lambda r: r["processes"])
+    largest = max(rows, key=lambda r: r["processes"])
+    assert (
+        smallest["integrity_high"] - smallest["integrity_low"]
+        > largest["integrity_high"] - largest["integrity_low"]
+    )
 
 
 def test_queue_is_reproducible_and_explains_itself(tiny: Path) -> None:

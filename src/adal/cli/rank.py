@@ -65,6 +65,9 @@ def register(app: typer.Typer) -> None:
     def rank_command(
         level: Annotated[Level, typer.Option(help="What to rank.")] = Level.region,
         year: Annotated[int | None, typer.Option(help="One year (default: all years together).")] = None,
+        month: Annotated[
+            str | None, typer.Option(help="One month, YYYY-MM (instead of --year).", metavar="YYYY-MM")
+        ] = None,
         fmt: Annotated[
             Format, typer.Option("--format", help="table, json (with components and drivers) or csv.")
         ] = Format.table,
@@ -91,7 +94,7 @@ def register(app: typer.Typer) -> None:
         from a bootstrap over processes, the verdict against peers, the components, the change against the year
         before, and the processes (and, for a region, the bodies) that drive the score. Computes the flags and
         scores first when the warehouse has none, or when its flags are newer."""
-        from adal.scores.compute import ALL_YEARS, ensure
+        from adal.scores.compute import ALL_YEARS, WHOLE_YEAR, ensure
         from adal.warehouse.executor import Executor, warehouse_path
 
         path = warehouse_path(warehouse)
@@ -105,15 +108,24 @@ def register(app: typer.Typer) -> None:
                     raise UsageError("--calibration needs --weights calibrated")
                 typer.echo(text, nl=False)
                 return
-            wanted = ALL_YEARS if year is None else year
+            wanted, wanted_month = ALL_YEARS if year is None else year, WHOLE_YEAR
+            if month is not None:
+                if year is not None:
+                    raise UsageError("give --year or --month, not both")
+                try:
+                    wanted, wanted_month = int(month[:4]), int(month[5:7])
+                    if len(month) != 7 or month[4] != "-" or not 1 <= wanted_month <= 12:
+                        raise ValueError
+                except ValueError:
+                    raise UsageError(f"--month is {month!r}, expected YYYY-MM") from None
             rows = ex.query(
                 f"SELECT {', '.join(COLUMNS)} FROM group_scores WHERE dataset = ? AND level = ? AND year = ? "
-                "ORDER BY rank, subject_id",
-                [chosen, level.value, wanted],
+                "AND month = ? ORDER BY rank, subject_id",
+                [chosen, level.value, wanted, wanted_month],
             )
             currency = ex.scalar("SELECT currency FROM score_runs WHERE dataset = ?", [chosen])
         if not rows:
-            years = "all years" if year is None else str(year)
+            years = month or ("all years" if year is None else str(year))
             raise UsageError(f"no {level.value} scores for {years} in dataset {chosen!r}")
         records = [dict(zip(COLUMNS, r, strict=True)) for r in rows][:limit]
         for record in records:
@@ -126,6 +138,7 @@ def register(app: typer.Typer) -> None:
                         "dataset": chosen,
                         "level": level.value,
                         "year": year,
+                        "month": month,
                         "currency": currency,
                         "rows": records,
                     },
@@ -147,7 +160,7 @@ def register(app: typer.Typer) -> None:
             typer.echo(buffer.getvalue(), nl=False)
             return
         table = Table(
-            title=f"{level.value} ranking · {chosen} · {'all years' if year is None else year} · 100 = best"
+            title=f"{level.value} ranking · {chosen} · {month or ('all years' if year is None else year)} · 100 = best"
         )
         for column in (
             "rank (90 %)",

@@ -31,6 +31,7 @@ from adal.warehouse.executor import Executor
 
 LEVELS = ("region", "buyer", "supplier", "market")
 ALL_YEARS = 0  # the period "all years"
+WHOLE_YEAR = 0  # the month of a yearly (or all-years) score
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS score_runs (
@@ -42,14 +43,14 @@ CREATE TABLE IF NOT EXISTS score_calibration (
     p_value DOUBLE, processes BIGINT, weight DOUBLE
 );
 CREATE TABLE IF NOT EXISTS process_scores (
-    run_id INTEGER, dataset VARCHAR, ocid VARCHAR, year INTEGER, region VARCHAR, buyer VARCHAR, buyer_kind VARCHAR,
+    run_id INTEGER, dataset VARCHAR, ocid VARCHAR, year INTEGER, month INTEGER, region VARCHAR, buyer VARCHAR, buyer_kind VARCHAR,
     supplier VARCHAR, market VARCHAR, amount DOUBLE, currency VARCHAR, tenderers BIGINT, single_bid DOUBLE,
     cri DOUBLE, risk DOUBLE, flags_raised INTEGER, flags_computable INTEGER, flags VARCHAR,
     integrity DOUBLE, competition DOUBLE, transparency DOUBLE, components VARCHAR
 );
 CREATE TABLE IF NOT EXISTS group_scores (
     run_id INTEGER, dataset VARCHAR, level VARCHAR, subject_id VARCHAR, subject_name VARCHAR, peer_group VARCHAR,
-    year INTEGER, processes BIGINT, amount DOUBLE,
+    year INTEGER, month INTEGER, processes BIGINT, amount DOUBLE,
     integrity DOUBLE, integrity_low DOUBLE, integrity_high DOUBLE, cri_raw DOUBLE,
     competition DOUBLE, competition_low DOUBLE, competition_high DOUBLE, single_bid_raw DOUBLE,
     mean_bidders DOUBLE, hhi DOUBLE, transparency DOUBLE,
@@ -68,6 +69,7 @@ class Group:
     name: str | None
     peer_group: str
     year: int
+    month: int = WHOLE_YEAR
     rows: list[ProcessRow] = field(default_factory=list)
 
 
@@ -95,9 +97,10 @@ def _peer_of(level: str, row: ProcessRow) -> str:
 def groups(
     rows: list[ProcessRow], level: str, names: dict[str, str], listed: Iterable[str] = ()
 ) -> list[Group]:
-    """The groups of ``level``, per year and over all years (``listed`` subjects appear even without processes)."""
+    """The groups of ``level``, over all years, per year and per month (``listed`` subjects appear in every
+    period even without processes)."""
     key = _key_of(level)
-    found: dict[tuple[str, int], Group] = {}
+    found: dict[tuple[str, int, int], Group] = {}
     for row in rows:
         subject = key(row)
         if subject is None:
@@ -105,18 +108,26 @@ def groups(
         name = names.get(subject) or (
             row.buyer_name if level == "buyer" else row.supplier_name if level == "supplier" else None
         )
-        for year in {ALL_YEARS, row.year} - {None}:
-            assert year is not None
-            g = found.get((subject, year))
+        periods = [(ALL_YEARS, WHOLE_YEAR)]
+        if row.year is not None:
+            periods.append((row.year, WHOLE_YEAR))
+            if row.month is not None:
+                periods.append((row.year, row.month))
+        for year, month in periods:
+            g = found.get((subject, year, month))
             if g is None:
-                g = found[(subject, year)] = Group(level, subject, name, _peer_of(level, row), year)
+                g = found[(subject, year, month)] = Group(
+                    level, subject, name, _peer_of(level, row), year, month
+                )
             g.rows.append(row)
-    years = {y for _, y in found}
+    periods_seen = {(y, m) for _, y, m in found} or {(ALL_YEARS, WHOLE_YEAR)}
     for subject in listed:
-        for year in years or {ALL_YEARS}:
-            if (subject, year) not in found:
-                found[(subject, year)] = Group(level, subject, names.get(subject), "regions", year)
-    return sorted(found.values(), key=lambda g: (g.year, g.subject))
+        for year, month in periods_seen:
+            if (subject, year, month) not in found:
+                found[(subject, year, month)] = Group(
+                    level, subject, names.get(subject), "regions", year, month
+                )
+    return sorted(found.values(), key=lambda g: (g.year, g.month, g.subject))
 
 
 def score_groups(
@@ -128,11 +139,11 @@ def score_groups(
 ) -> list[GroupScore]:
     """Shrunk indices, intervals, ranks with intervals, and verdicts, per (peer group, year); with
     ``populations`` (regions), spending per resident beside them."""
-    by_peers: dict[tuple[str, int], list[Group]] = defaultdict(list)
+    by_peers: dict[tuple[str, int, int], list[Group]] = defaultdict(list)
     for g in all_groups:
-        by_peers[(g.peer_group, g.year)].append(g)
+        by_peers[(g.peer_group, g.year, g.month)].append(g)
     out: list[GroupScore] = []
-    for (_, _year), peers in sorted(by_peers.items()):
+    for _, peers in sorted(by_peers.items()):
         risk = [np.array([c for r in g.rows if (c := r.risk) is not None]) for g in peers]
         single = [np.array([r.single_bid for r in g.rows if r.single_bid is not None]) for g in peers]
         risk_prior = stats.fit_prior([float(a.sum()) for a in risk], [len(a) for a in risk])
@@ -259,13 +270,13 @@ def _contributors(g: Group, n: int = 5) -> list[dict[str, Any]]:
 
 
 def _changes(scores: list[GroupScore]) -> None:
-    """Each yearly score's change in integrity against the same subject's previous year."""
-    by_key = {(s.group.level, s.group.subject, s.group.year): s for s in scores}
+    """Each yearly or monthly score's change in integrity against the same subject a year before."""
+    by_key = {(s.group.level, s.group.subject, s.group.year, s.group.month): s for s in scores}
     for s in scores:
         s.values["change"] = None
         if s.group.year == ALL_YEARS:
             continue
-        before = by_key.get((s.group.level, s.group.subject, s.group.year - 1))
+        before = by_key.get((s.group.level, s.group.subject, s.group.year - 1, s.group.month))
         if before is not None and before.values["processes"] and s.values["processes"]:
             s.values["change"] = s.values["integrity"] - before.values["integrity"]
 
@@ -373,7 +384,7 @@ def compute(
 def _process_record(run_id: int, dataset: str, currency: str | None, r: ProcessRow) -> tuple[Any, ...]:
     risk = r.risk
     return (
-        run_id, dataset, r.ocid, r.year, r.region, r.buyer, r.buyer_kind, r.supplier, r.market, r.amount, currency,
+        run_id, dataset, r.ocid, r.year, r.month, r.region, r.buyer, r.buyer_kind, r.supplier, r.market, r.amount, currency,
         r.tenderers, r.single_bid, r.cri, risk, r.flagged, r.computable, json.dumps(list(r.codes)),
         None if risk is None else 100 * (1 - risk),
         None if r.single_bid is None else 100 * (1 - r.single_bid), 100 * r.transparency, json.dumps(r.components),
@@ -383,7 +394,7 @@ def _process_record(run_id: int, dataset: str, currency: str | None, r: ProcessR
 def _group_record(run_id: int, dataset: str, s: GroupScore) -> tuple[Any, ...]:
     g, v = s.group, s.values
     return (
-        run_id, dataset, g.level, g.subject, g.name, g.peer_group, g.year, v["processes"], v["amount"],
+        run_id, dataset, g.level, g.subject, g.name, g.peer_group, g.year, g.month, v["processes"], v["amount"],
         v["integrity"], v["integrity_low"], v["integrity_high"], v["cri_raw"],
         v["competition"], v["competition_low"], v["competition_high"], v["single_bid_raw"],
         v["mean_bidders"], v["hhi"], v["transparency"], v["rank"], v["rank_low"], v["rank_high"], v["ranked"],

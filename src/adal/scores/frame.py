@@ -71,8 +71,7 @@ WITH main_currency AS (
 )
 SELECT
     p.ocid,
-    coalesce(try_cast(substr(w.first_award, 1, 4) AS INTEGER), try_cast(substr(p.tender_period_start, 1, 4) AS INTEGER),
-             try_cast(substr(p.date, 1, 4) AS INTEGER)) AS year,
+    coalesce(w.first_award, p.tender_period_start, p.date) AS period_date,
     coalesce(b.org_key, p.buyer_party_id, p.procuring_entity_party_id) AS buyer,
     coalesce(b.name, p.buyer_name, p.procuring_entity_name) AS buyer_name, b.region AS buyer_region,
     win.org_key AS supplier, win.name AS supplier_name,
@@ -125,7 +124,7 @@ WHERE f.dataset = $1 AND f.subject_type = 'process' AND (f.code LIKE 'CRI-%' OR 
 @dataclass
 class ProcessRow:
     ocid: str
-    year: int | None
+    year: int | None  # of the first active award, else the tender period's start, else the release date
     buyer: str | None
     buyer_name: str | None
     region: str  # KATO of the buyer's region, "republican" for central bodies, or the address region, or "unknown"
@@ -142,6 +141,7 @@ class ProcessRow:
     computable: int = 0  # process-level indicators that could judge the process
     codes: tuple[str, ...] = ()  # the red flags raised
     weights: dict[str, float] | None = None  # calibrated component weights; None: equal weights
+    month: int | None = None  # 1..12, of the same date as ``year``
 
     @property
     def risk(self) -> float | None:
@@ -197,7 +197,7 @@ def frame(executor: Executor, dataset: str, registers: Any = None) -> tuple[list
     rows = []
     currency = None
     for record in executor.connection.execute(FRAME_SQL, [dataset]).fetchall():
-        (ocid, year, buyer, buyer_name, buyer_region, supplier, supplier_name, classification, amount, currency,
+        (ocid, period_date, buyer, buyer_name, buyer_region, supplier, supplier_name, classification, amount, currency,
          tenderers, _method, *published) = record  # fmt: skip
         body = bodies.get(bin_of(buyer) or "") if buyer else None
         if body is not None:
@@ -207,6 +207,7 @@ def frame(executor: Executor, dataset: str, registers: Any = None) -> tuple[list
             kind = body.get("kind")
         else:
             region, kind = (buyer_region or "unknown"), None
+        year, month = _year_month(period_date)
         rows.append(
             ProcessRow(
                 ocid,
@@ -224,9 +225,18 @@ def frame(executor: Executor, dataset: str, registers: Any = None) -> tuple[list
                 components.get(ocid, {}),
                 single.get(ocid),
                 *raised.get(ocid, (0, 0, ())),
+                month=month,
             )
         )
     return rows, currency
+
+
+def _year_month(date: str | None) -> tuple[int | None, int | None]:
+    """Year and month of an OCDS date (``YYYY-MM…``), each None when it does not read."""
+    if not date or len(date) < 4 or not date[:4].isdigit():
+        return None, None
+    month = int(date[5:7]) if len(date) >= 7 and date[4] == "-" and date[5:7].isdigit() else None
+    return int(date[:4]), month if month is not None and 1 <= month <= 12 else None
 
 
 def _division(classification: str | None) -> str | None:

@@ -37,18 +37,24 @@ class Prior:
         return self.alpha + self.beta
 
 
-def fit_prior(successes: Sequence[float], trials: Sequence[float], max_strength: float = 1e4) -> Prior:
+def fit_prior(
+    successes: Sequence[float], trials: Sequence[float], max_strength: float | None = None
+) -> Prior:
     """Beta prior by the method of moments on the groups' rates, weighted by their trials.
 
     The between-group variance is the observed variance less the binomial noise expected from the trials;
-    when that leaves nothing (the groups differ no more than chance says), the prior is as strong as
-    ``max_strength`` and every group shrinks to the mean — which is the honest answer then."""
+    when that leaves little or nothing (the groups differ no more than chance says), the groups are pulled
+    hard toward the mean — but the prior is never stronger than ``max_strength`` (default: the median
+    group's size, at least 10): the estimate of the spread is itself uncertain, and a group of four
+    processes must keep a wide interval rather than borrow certainty from its peers."""
     k = np.asarray(successes, dtype=float)
     n = np.asarray(trials, dtype=float)
     keep = n > 0
     k, n = k[keep], n[keep]
     if not len(n) or n.sum() == 0:
         return Prior(1.0, 1.0)
+    if max_strength is None:
+        max_strength = max(10.0, float(np.median(n)))
     mean = float(k.sum() / n.sum())
     mean = min(max(mean, 1e-6), 1 - 1e-6)
     rates = k / n

@@ -45,12 +45,13 @@ def _raw_risk(rows: list[ProcessRow]) -> float | None:
 
 def buyers(rows: list[ProcessRow], planted: set[str]) -> dict[str, Any]:
     """Buyers over all years: AUC of shrunk risk (planted vs clean, matched by size), and who tops the list."""
-    scored = [s for s in score_groups(groups(rows, "buyer", {}), replicates=50) if s.group.year == ALL_YEARS]
+    every = [g for g in groups(rows, "buyer", {}) if g.year == ALL_YEARS]
+    scored = score_groups(every, replicates=50)
     table = []
     for s in scored:
         planted_here = (bin_of(s.group.subject) or s.group.subject) in planted
         table.append(
-            (1 - s.values["integrity"] / 100, planted_here, s.values["processes"], s.values["cri_raw"])
+            (1 - s.values["integrity"] / 100, planted_here, s.values["processes"], _raw_risk(s.group.rows))
         )
     overall = stats.auc([t[0] for t in table], [t[1] for t in table])
     matched, bands = _auc_by_size([(t[0], t[1], t[2]) for t in table])
@@ -75,11 +76,8 @@ def regions(rows: list[ProcessRow], planted_ocids: set[str], registers: Any) -> 
     """Regions over all years: AUC of shrunk risk, a region counting as planted when it hosts a planted process."""
     names, listed = region_names(registers)
     with_case: set[str] = {r.region for r in rows if r.ocid in planted_ocids}
-    scored = [
-        s
-        for s in score_groups(groups(rows, "region", names, listed), replicates=50)
-        if s.group.year == ALL_YEARS and s.group.rows
-    ]
+    every = [g for g in groups(rows, "region", names, listed) if g.year == ALL_YEARS and g.rows]
+    scored = score_groups(every, replicates=50)
     risk = [1 - s.values["integrity"] / 100 for s in scored]
     labels = [s.group.subject in with_case for s in scored]
     share: dict[str, list[int]] = defaultdict(lambda: [0, 0])
