@@ -5,8 +5,8 @@ Three indices, 0–100 with 100 the best:
 
 - **integrity** = 100 × (1 − CRI), the CRI being the mean of the process's computable risk components
   (the CRI-… indicators and single bidding, R018), shrunk per group toward its peers;
-- **competition** = 100 × (1 − single-bid rate), shrunk the same way; the mean number of bidders and the
-  concentration of the group's awarded value (HHI) are shown beside it;
+- **competition** = 100 × the mean of (1 − the single-bid rate, shrunk the same way), the bidders score and
+  (1 − the concentration of the group's awarded value, HHI);
 - **transparency** = 100 × the share of ProACT's key fields the group's processes publish.
 
 Groups are compared within peers: regions with regions, buyers with buyers of the same kind (from the
@@ -161,9 +161,7 @@ def score_groups(
                 "integrity_low": 100 * (1 - cri.high),
                 "integrity_high": 100 * (1 - cri.low),
                 "cri_raw": _mean([c for r in g.rows if (c := r.cri) is not None]),
-                "competition": 100 * (1 - sb.mean),
-                "competition_low": 100 * (1 - sb.high),
-                "competition_high": 100 * (1 - sb.low),
+                **_competition(g.rows, sb),
                 "single_bid_raw": sb.raw,
                 "mean_bidders": _mean([float(r.tenderers) for r in g.rows if r.tenderers is not None]),
                 "hhi": _hhi(g.rows),
@@ -195,6 +193,29 @@ def _verdict(cri: stats.Shrunk, prior: stats.Prior, n: int) -> str:
         "higher than peers": "riskier than peers",
         "lower than peers": "less risky than peers",
     }.get(stats.verdict(cri, prior.mean), "not distinguishable from peers")
+
+
+def _competition(rows: list[ProcessRow], single: stats.Shrunk) -> dict[str, float | None]:
+    """The competition index, 0–100: the mean of (1 − shrunk single-bid rate), the bidders score (mean
+    bidders − 1, out of 4: five or more bidders score full) and (1 − HHI of the awarded value), over those
+    known; its interval carries the single-bid rate's."""
+    bidders = _mean([float(r.tenderers) for r in rows if r.tenderers is not None])
+    others = []
+    if bidders is not None:
+        others.append(min(max(bidders - 1, 0.0), 4.0) / 4)
+    hhi = _hhi(rows)
+    if hhi is not None:
+        others.append(1 - hhi)
+
+    def index(single_rate: float) -> float:
+        parts = [1 - single_rate, *others]
+        return 100 * sum(parts) / len(parts)
+
+    return {
+        "competition": index(single.mean),
+        "competition_low": index(single.high),
+        "competition_high": index(single.low),
+    }
 
 
 def _by_value(rows: list[ProcessRow]) -> float | None:
