@@ -3,8 +3,9 @@ shrinkage, 90 % intervals, rank intervals and a verdict against peers; stored in
 
 Three indices, 0–100 with 100 the best:
 
-- **integrity** = 100 × (1 − CRI), the CRI being the mean of the process's computable risk components
-  (the CRI-… indicators and single bidding, R018), shrunk per group toward its peers;
+- **integrity** = 100 × (1 − risk), the risk being the share of the red flags that could judge a process
+  which it raised (every indicator), shrunk per group toward its peers; the CRI (the mean of the CRI-…
+  components and single bidding, R018, equal or calibrated weights) is shown beside it;
 - **competition** = 100 × the mean of (1 − the single-bid rate, shrunk the same way), the bidders score and
   (1 − the concentration of the group's awarded value, HHI);
 - **transparency** = 100 × the share of ProACT's key fields the group's processes publish.
