@@ -196,11 +196,14 @@ def finish(
     rates: Rates | None = None,
     registers: Registers | None = None,
     emit: Callable[[Outcome], None] | None = None,
+    parallel: int = 1,
 ) -> list[Outcome]:
     """Finalize every indicator over the folds of all processes (in input order).
 
     With ``emit``, each indicator's outcome is handed to it as soon as it is final, and its results and its
-    pieces are dropped from memory then (the outcomes returned keep their Meta and Maps only)."""
+    pieces are dropped from memory then (the outcomes returned keep their Meta and Maps only). With ``emit``
+    and ``parallel`` > 1, indicators are finalized side by side in forked processes that share the folds
+    (copy on write) and emit themselves; only Meta and Maps come back."""
     currency = folding.config.currency
     if currency is None:
         # Cardinal's rule first (the first currency its currency-aware checks meet); where they meet none,
@@ -209,6 +212,8 @@ def finish(
     if currency is None:
         currency = next((found[-1] for _, found in folded.currencies if found[-1] is not None), None)
     ctx = Context(folding.config, folding.full, folding.by_org, folding.cardinal, currency, rates, registers)
+    if emit is not None and parallel > 1 and len(indicators) > 1 and _can_fork():
+        return _finish_forked(indicators, folded, ctx, emit, parallel)
     outcomes = []
     for indicator, settings in indicators:
         pieces = (
@@ -216,18 +221,71 @@ def finish(
             if emit is not None
             else folded.pieces.get(indicator.code, [])
         )
-        outcome = indicator.finalize(ctx, pieces, settings)
+        outcome = _finalize(indicator, settings, ctx, pieces, folded.excluded)
         del pieces
-        outcome.results = merged(outcome.results)
-        if ctx.full and Level.process in indicator.levels:
-            outcome.results.extend(
-                Result(Level.process, ocid, State.not_computable, reason=reason)
-                for ocid, reason in folded.excluded
-            )
         if emit is not None:
             emit(outcome)
             outcome.results = []
         outcomes.append(outcome)
+    return outcomes
+
+
+def _finalize(
+    indicator: Indicator,
+    settings: Any,
+    ctx: Context,
+    pieces: list[tuple[str, Any]],
+    excluded: list[tuple[str, str]],
+) -> Outcome:
+    outcome = indicator.finalize(ctx, pieces, settings)
+    outcome.results = merged(outcome.results)
+    if ctx.full and Level.process in indicator.levels:
+        outcome.results.extend(
+            Result(Level.process, ocid, State.not_computable, reason=reason) for ocid, reason in excluded
+        )
+    return outcome
+
+
+def _can_fork() -> bool:
+    import multiprocessing
+
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+# What the forked finalizers read: set just before the fork, cleared after.
+_FORKED: tuple[Any, ...] | None = None
+
+
+def _finalize_forked(i: int) -> tuple[int, dict[str, float], dict[str, dict[str, Any]]]:
+    assert _FORKED is not None
+    indicators, folded, ctx, emit = _FORKED
+    indicator, settings = indicators[i]
+    outcome = _finalize(indicator, settings, ctx, folded.pieces.get(indicator.code, []), folded.excluded)
+    emit(outcome)
+    return i, outcome.meta, outcome.maps
+
+
+def _finish_forked(
+    indicators: list[tuple[Indicator, Any]],
+    folded: Folded,
+    ctx: Context,
+    emit: Callable[[Outcome], None],
+    parallel: int,
+) -> list[Outcome]:
+    """Finalize in ``parallel`` forked processes, the indicators with the most pieces first."""
+    import multiprocessing
+
+    global _FORKED
+    order = sorted(range(len(indicators)), key=lambda i: -len(folded.pieces.get(indicators[i][0].code, [])))
+    outcomes = [Outcome(indicator.code) for indicator, _ in indicators]
+    _FORKED = (indicators, folded, ctx, emit)
+    try:
+        with multiprocessing.get_context("fork").Pool(parallel) as pool:
+            for i, meta, maps in pool.imap_unordered(_finalize_forked, order):
+                outcomes[i].meta, outcomes[i].maps = meta, maps
+    finally:
+        _FORKED = None
+    folded.pieces.clear()
     return outcomes
 
 

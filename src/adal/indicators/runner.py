@@ -14,6 +14,7 @@ import gzip
 import itertools
 import logging
 import os
+import re
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -320,12 +321,15 @@ def run_blocks(
         folded.sort()
     emit = None
     if sink is not None:
-        spilled = itertools.count()
 
         def emit(outcome: Outcome) -> None:
-            _write_shard([outcome], sink, f"final-{next(spilled):04d}")
+            _write_shard([outcome], sink, f"final-{re.sub(r'[^A-Za-z0-9_-]', '_', outcome.code)}")
 
-    return Run(finish(selected(config), folded, folding, rates, registers, emit), problems, tenderer_map)
+    # With a sink (the warehouse), finalize on every core when the folds came from several blocks.
+    finishers = count if sink is not None and count > 1 and len(head) > 1 else 1
+    return Run(
+        finish(selected(config), folded, folding, rates, registers, emit, finishers), problems, tenderer_map
+    )
 
 
 def run_file(
