@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from adal.indicators import _periods
-from adal.indicators.engine import Folding
+from adal.indicators._law import both
+from adal.indicators.base import Indicator, Level
+from adal.indicators.engine import Context, Folding, Outcome
 from adal.indicators.facts import Process
 
 
@@ -34,3 +36,29 @@ def fold(ctx: Folding, p: Process, settings: Any) -> Any:
     days, date = best
     evidence = {"deadline": p.period_end, "award_date": date}
     return ("ok", _periods.peer_key(p, settings), days, evidence)
+
+
+class DecisionPeriod(Indicator):
+    """R061 and R062: the decision period against the peers of the same method, one fence each."""
+
+    upper: ClassVar[bool]  # True: flag long periods (upper fence); False: short ones (lower fence)
+    phase = "award"
+    legal_basis = both(
+        "art. 13 (methods); Rules of public procurement (reviewing bids and summing up the results)",
+        "art. 10; Rules of public procurement, order of the Minister of Finance No. 687 of 9 October 2024",
+        "Bids are reviewed by the commission, in the order and time limits the Rules set, before the result.",
+    )
+    levels = (Level.process,)
+    fields = (
+        "tender.procurementMethodDetails",
+        "tender.procurementMethod",
+        "tender.tenderPeriod.endDate",
+        "awards.status",
+        "awards.date",
+    )
+
+    def fold(self, ctx: Folding, p: Process, settings: Any) -> Any:
+        return fold(ctx, p, settings)
+
+    def finalize(self, ctx: Context, pieces: list[tuple[str, Any]], settings: Any) -> Outcome:
+        return _periods.finalize(self.code, pieces, settings, upper=self.upper, full=ctx.full)

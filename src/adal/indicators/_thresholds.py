@@ -14,6 +14,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from adal.indicators.base import Settings
 from adal.indicators.common import day
 from adal.indicators.facts import Process, get, number, objects, text
 
@@ -33,6 +34,28 @@ def _price_offers_mrp() -> dict[str, int]:
 _LIMITS = _price_offers_mrp()
 PRICE_OFFERS_MRP_2015 = _LIMITS["434-V"]  # 4,000 MRP (the 2015 law as amended; not verified)
 PRICE_OFFERS_MRP_2024 = _LIMITS["106-VIII"]  # 8,000 MRP (2024 law art. 10 p. 4)
+
+
+@dataclass(frozen=True)
+class ThresholdSettings(Settings):
+    """The settings R002, R011 and R049 share: where the threshold lies."""
+
+    threshold: float | None = None  # a fixed threshold in `currency`; default: MRP-based by law
+    threshold_mrp_2015: int = PRICE_OFFERS_MRP_2015  # price-offers limit, 2015 law (until 2024-12-31)
+    threshold_mrp_2024: int = PRICE_OFFERS_MRP_2024  # price-offers limit, 2024 law art. 10 p. 4 (from 2025)
+    currency: str = "KZT"  # the currency of the threshold
+
+
+def screen(p: Process, settings: Any, *, buyer: bool) -> str | None:
+    """Why a process is out of a threshold indicator before any amount is read (None: it is in)."""
+    if not p.has_tender:
+        return "no tender"
+    methods = settings.procurement_methods
+    if methods and (p.method is None or p.method not in methods):
+        return f"procurement method {p.method!r} is not among {sorted(methods)}"
+    if buyer and p.buyer is None:
+        return "no buyer.id"
+    return None
 
 
 @dataclass(frozen=True)

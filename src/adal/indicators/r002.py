@@ -8,21 +8,15 @@ from typing import Any
 
 from adal.indicators import _thresholds as th
 from adal.indicators._law import both
-from adal.indicators.base import Indicator, Level, Settings
+from adal.indicators.base import Indicator, Level
 from adal.indicators.common import flagged, not_computable, not_flagged
 from adal.indicators.engine import Context, Folding, Outcome
 from adal.indicators.facts import Process
 
 
 @dataclass(frozen=True)
-class R002Settings(Settings):
+class R002Settings(th.ThresholdSettings):
     margin: float = 0.1  # "just under": within this share below the threshold
-    threshold: float | None = None  # a fixed threshold in `currency`; default: MRP-based by law
-    threshold_mrp_2015: int = th.PRICE_OFFERS_MRP_2015  # price-offers limit, 2015 law (until 2024-12-31)
-    threshold_mrp_2024: int = (
-        th.PRICE_OFFERS_MRP_2024
-    )  # price-offers limit, 2024 law art. 10 p. 4 (from 2025)
-    currency: str = "KZT"  # the currency of the threshold
     procurement_methods: frozenset[str] = frozenset()  # tender.procurementMethod values looked at; empty: all
 
 
@@ -52,11 +46,9 @@ class R002(Indicator):
 
     def fold(self, ctx: Folding, p: Process, settings: Any) -> Any:
         full = ctx.full
-        if not p.has_tender:
-            return ("x", "no tender") if full else None
-        methods = settings.procurement_methods
-        if methods and (p.method is None or p.method not in methods):
-            return ("x", f"procurement method {p.method!r} is not among {sorted(methods)}") if full else None
+        why = th.screen(p, settings, buyer=False)
+        if why is not None:
+            return ("x", why) if full else None
         value = th.tender_amount(p)
         if value is None:
             return ("x", "tender.value has no numeric amount and currency") if full else None

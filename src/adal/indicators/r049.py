@@ -9,26 +9,20 @@ from typing import Any
 
 from adal.indicators import _thresholds as th
 from adal.indicators._law import both
-from adal.indicators.base import Indicator, Level, Settings
+from adal.indicators.base import Indicator, Level
 from adal.indicators.common import flagged, not_computable, not_flagged
 from adal.indicators.engine import Context, Folding, Outcome
 from adal.indicators.facts import Process, objects
 
 
 @dataclass(frozen=True)
-class R049Settings(Settings):
+class R049Settings(th.ThresholdSettings):
     procurement_methods: frozenset[str] = frozenset({"direct"})  # tender.procurementMethod of direct awards
     window_days: int = 90  # awards this many days apart or fewer make one run
     minimum_awards: int = 2  # a run needs at least this many awards
     margin: float = 0.2  # "just under": within this share below the threshold
     same_class: bool = True  # a run is of one item class (False: any items)
     digits: int = 0  # item class: the first N characters of the classification id; 0: the whole id
-    threshold: float | None = None  # a fixed threshold in `currency`; default: MRP-based by law
-    threshold_mrp_2015: int = th.PRICE_OFFERS_MRP_2015  # price-offers limit, 2015 law (until 2024-12-31)
-    threshold_mrp_2024: int = (
-        th.PRICE_OFFERS_MRP_2024
-    )  # price-offers limit, 2024 law art. 10 p. 4 (from 2025)
-    currency: str = "KZT"  # the currency of the threshold
 
 
 class R049(Indicator):
@@ -61,13 +55,9 @@ class R049(Indicator):
 
     def fold(self, ctx: Folding, p: Process, settings: Any) -> Any:
         full = ctx.full
-        if not p.has_tender:
-            return ("x", "no tender") if full else None
-        methods = settings.procurement_methods
-        if methods and (p.method is None or p.method not in methods):
-            return ("x", f"procurement method {p.method!r} is not among {sorted(methods)}") if full else None
-        if p.buyer is None:
-            return ("x", "no buyer.id") if full else None
+        why = th.screen(p, settings, buyer=True)
+        if why is not None or p.buyer is None:
+            return ("x", why or "no buyer.id") if full else None
         raw_awards = objects(p.release, "awards")
         tender_class = th.tender_class(p, settings.digits)
         found = []
